@@ -1,0 +1,495 @@
+"""Evaluations (评价): one scoring of one project for one year.
+
+Kinds: 单位自评 (self), 部门评价 (department, by the supervising bureau or a third party),
+财政评价 (finance). Lifecycle: draft → submitted → returned / finalized; reopening needs a
+reason. Each indicator's score = the rule's score (recorded with the rule, its version and
+its inputs) minus the active deductions on it, clamped to [0, weight].
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.base import TenantAggregate
+from domain.context import Meta
+from domain.errors import DomainError, InvalidState, NotFound
+from domain.grades import DEFAULT_GRADES, GradeScheme
+from domain.ids import evaluation_id
+from domain.indicators import IndicatorSpec, LedgerSource, check_spec
+from domain.ledger import SourceTotals
+from domain.rules import Manual, Outcome, Rule, RuleInput, RuleInputError, evaluate, quantize
+from domain.scorecard import IndicatorState, Scorecard
+from domain.values import Comparator, Measure, parse_measure
+
+
+class EvaluationKind(enum.StrEnum):
+    SELF = "self"  # 单位自评
+    DEPARTMENT = "department"  # 部门评价
+    FINANCE = "finance"  # 财政评价
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"  # 草稿
+    SUBMITTED = "submitted"  # 已提交
+    RETURNED = "returned"  # 已退回
+    FINALIZED = "finalized"  # 已定稿
+
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+class Evaluator(msgspec.Struct, frozen=True, omit_defaults=True):
+    """The evaluating organisation: the bureau itself, its supervisor, or a third party."""
+
+    name: str
+    third_party: bool = False
+    tenant: str | None = None  # the evaluating bureau's code when it is a bureau
+
+
+class Deduction(msgspec.Struct, omit_defaults=True):
+    deduction_id: str
+    key: str
+    points: Decimal
+    reason: str
+    active: bool = True
+
+
+class Evaluation(TenantAggregate, Scorecard):
+    """The aggregate: indicator tree, inputs, rule scores, deductions, lifecycle."""
+
+    class Started(TenantAggregate.Created):
+        project_id: UUID
+        year: int
+        kind: EvaluationKind
+        evaluator: Evaluator
+        grade_scheme: GradeScheme
+
+    class IndicatorDefined(TenantAggregate.Event):
+        spec: IndicatorSpec
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.apply_spec(self.spec)
+
+    class ActualRecorded(TenantAggregate.Event):
+        key: str
+        actual: str | None
+        given: RuleInput
+
+        def apply(self, aggregate: Any) -> None:
+            node = aggregate.nodes[self.key]
+            node.actual = self.actual
+            node.given = self.given
+
+    class IndicatorScored(TenantAggregate.Event):
+        """Records the rule (with its version), the weight and the inputs, not just the result."""
+
+        key: str
+        rule: Rule | None
+        weight: Decimal
+        given: RuleInput
+        score: Decimal
+        explanation: str
+
+        def apply(self, aggregate: Any) -> None:
+            node = aggregate.nodes[self.key]
+            node.outcome = Outcome(score=self.score, explanation=self.explanation)
+            node.scored_given = self.given
+
+    class LedgerFiguresSynced(TenantAggregate.Event):
+        figures: SourceTotals
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.ledger = self.figures
+
+    class DeductionApplied(TenantAggregate.Event):
+        deduction_id: str
+        key: str
+        points: Decimal
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.deductions[self.deduction_id] = Deduction(
+                self.deduction_id, self.key, self.points, self.meta.reason
+            )
+
+    class DeductionRevised(TenantAggregate.Event):
+        deduction_id: str
+        points: Decimal
+        previous_points: Decimal
+
+        def apply(self, aggregate: Any) -> None:
+            d = aggregate.deductions[self.deduction_id]
+            d.points, d.reason = self.points, self.meta.reason
+
+    class DeductionWithdrawn(TenantAggregate.Event):
+        deduction_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.deductions[self.deduction_id].active = False
+
+    class DeviationNoted(TenantAggregate.Event):
+        key: str
+        note: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.nodes[self.key].deviation = self.note
+
+    class StatedScoreRecorded(TenantAggregate.Event):
+        key: str
+        score: Decimal
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.nodes[self.key].stated_score = self.score
+
+    class StatedTotalRecorded(TenantAggregate.Event):
+        total: Decimal | None
+        grade: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.stated_total, aggregate.stated_grade = self.total, self.grade
+
+    class StatusChanged(TenantAggregate.Event):
+        status: Status
+        total: Decimal | None = None
+        grade: str | None = None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.status = self.status
+
+    def __init__(
+        self,
+        meta: Meta,
+        project_id: UUID,
+        year: int,
+        kind: EvaluationKind,
+        evaluator: Evaluator,
+        grade_scheme: GradeScheme,
+    ) -> None:
+        self.tenant = meta.tenant
+        self.project_id = project_id
+        self.year = year
+        self.kind = kind
+        self.evaluator = evaluator
+        self.grade_scheme = grade_scheme
+        self.status = Status.DRAFT
+        self.nodes: dict[str, IndicatorState] = {}
+        self.deductions: dict[str, Deduction] = {}
+        self.ledger: SourceTotals | None = None
+        self.stated_total: Decimal | None = None
+        self.stated_grade: str | None = None
+
+    # ---- creation ----------------------------------------------------------------
+    @classmethod
+    def start(
+        cls,
+        tenant: str,
+        project_id: UUID,
+        year: int,
+        kind: EvaluationKind,
+        evaluator: Evaluator,
+        grade_scheme: GradeScheme = DEFAULT_GRADES,
+    ) -> Evaluation:
+        if not evaluator.name.strip():
+            raise DomainError("评价机构名称不能为空", code="evaluation.evaluator_missing")
+        evaluation: Evaluation = cls._start(
+            cls.Started,
+            id=evaluation_id(tenant, project_id, kind.value, evaluator.tenant or evaluator.name),
+            tenant=tenant,
+            project_id=project_id,
+            year=year,
+            kind=kind,
+            evaluator=evaluator,
+            grade_scheme=grade_scheme,
+        )
+        return evaluation
+
+    def apply_spec(self, spec: IndicatorSpec) -> None:
+        node = self.nodes.get(spec.key)
+        if node is None:
+            self.nodes[spec.key] = IndicatorState(spec)
+        else:
+            node.spec = spec
+
+    # ---- indicator tree ----------------------------------------------------------
+    def define_indicator(self, spec: IndicatorSpec, reason: str = "") -> None:
+        """Add a node or change its definition (weight, rule, target); rescoring follows."""
+        self._editable()
+        specs = self.specs()
+        check_spec(spec, specs)
+        old = self.nodes.get(spec.key)
+        if old is not None and old.spec == spec:
+            return
+        self._emit(self.IndicatorDefined, reason=reason, spec=spec)
+        node = self.nodes[spec.key]
+        if node.given is not None or spec.ledger_source is not None or isinstance(spec.rule, Manual):
+            self._rescore(node, node.given or RuleInput())
+
+    def specs(self) -> dict[str, IndicatorSpec]:
+        return {k: n.spec for k, n in self.nodes.items()}
+
+    # ---- actual values and scoring --------------------------------------------------
+    def record_actual(self, key: str, actual: str | None = None, given: RuleInput | None = None) -> None:
+        """Record 实际完成值 (as written) and/or the evaluator's rule inputs, then rescore."""
+        self._editable()
+        node = self._leaf(key)
+        merged = self._inputs_for(node, actual, given)
+        scored = self._outcome(node, merged)  # refuse before anything is recorded
+        self._emit(self.ActualRecorded, key=key, actual=actual, given=merged)
+        self._record_outcome(node, *scored)
+
+    def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
+        target = parse_measure(node.spec.target) if node.spec.target else None
+        reverse = node.spec.reverse or (target is not None and target.comparator in (Comparator.LE, Comparator.LT))
+        fields: dict[str, Any] = {"reverse": reverse}
+        if target is not None and target.number is not None:
+            fields["target"] = target.number
+        if target is not None and target.date is not None:
+            fields["due"] = target.date
+        if actual is not None and actual.strip():
+            fields.update(_inputs_from_measure(parse_measure(actual)))
+        if given is not None:
+            fields.update(_set_fields(given))
+        return RuleInput(**fields)
+
+    def sync_ledger(self, figures: SourceTotals) -> None:
+        """Take the project's ledger figures; indicators computed from the ledger are rescored."""
+        self._editable()
+        if figures == self.ledger:
+            return
+        self._emit(self.LedgerFiguresSynced, figures=figures)
+        for node in self.nodes.values():
+            if node.spec.ledger_source is not None and node.spec.rule is not None:
+                self._rescore(node, node.given or RuleInput(reverse=node.spec.reverse))
+
+    def _rescore(self, node: IndicatorState, given: RuleInput) -> None:
+        try:
+            scored = self._outcome(node, given)
+        except DomainError:
+            return  # inputs no longer fit the (changed) rule: the indicator stays unscored until re-entered
+        self._record_outcome(node, *scored)
+
+    def _outcome(self, node: IndicatorState, given: RuleInput) -> tuple[RuleInput, Outcome]:
+        """The inputs as scored (ledger rates filled in) and the rule's outcome; refuses bad input."""
+        spec = node.spec
+        if spec.rule is None:
+            raise DomainError("该指标没有评分规则", code="indicator.rule_missing", row=f"指标「{spec.name}」")
+        if spec.ledger_source is not None:
+            given = msgspec.structs.replace(given, ratio_pct=self._ledger_rate(spec.ledger_source, spec.name))
+        try:
+            return given, evaluate(spec.rule, spec.weight, given, overachievement=spec.overachievement)
+        except RuleInputError as e:
+            raise DomainError(
+                str(e), code=getattr(e, "code", "rule.input_invalid"), row=f"指标「{spec.name}」"
+            ) from e
+
+    def _ledger_rate(self, source: LedgerSource, name: str) -> Decimal:
+        rate = None
+        if self.ledger is not None:
+            rate = {
+                LedgerSource.FUNDS_RECEIVED_RATE: self.ledger.funds_received_rate,
+                LedgerSource.EXECUTION_RATE: self.ledger.execution_rate,
+                LedgerSource.BUDGET_EXECUTION_RATE: self.ledger.budget_execution_rate,
+            }[source]
+        if rate is None:
+            raise DomainError(
+                "台账数据不足，无法计算该比率", code="ledger.figures_missing", row=f"指标「{name}」"
+            )
+        return rate
+
+    def _record_outcome(self, node: IndicatorState, given: RuleInput, outcome: Outcome) -> None:
+        spec = node.spec
+        if node.outcome is not None and node.outcome.score == outcome.score and node.scored_given == given:
+            return
+        self._emit(
+            self.IndicatorScored,
+            key=spec.key,
+            rule=spec.rule,
+            weight=spec.weight,
+            given=given,
+            score=outcome.score,
+            explanation=outcome.explanation,
+        )
+
+    # ---- deductions ------------------------------------------------------------------
+    def apply_deduction(self, deduction_id: str, key: str, points: Decimal, reason: str) -> None:
+        self._editable()
+        node = self._leaf(key)
+        row = f"扣分 {deduction_id}（指标「{node.spec.name}」）"
+        if deduction_id in self.deductions:
+            raise DomainError("扣分编号已存在", code="deduction.duplicate", row=row)
+        self._check_points(node, points, row, exclude=None)
+        _need_reason(reason, row)
+        self._emit(self.DeductionApplied, reason=reason, deduction_id=deduction_id, key=key, points=points)
+
+    def revise_deduction(self, deduction_id: str, points: Decimal, reason: str) -> None:
+        self._editable()
+        d = self._deduction(deduction_id)
+        node = self.nodes[d.key]
+        row = f"扣分 {deduction_id}（指标「{node.spec.name}」）"
+        self._check_points(node, points, row, exclude=deduction_id)
+        _need_reason(reason, row)
+        if points == d.points and reason == d.reason:
+            return
+        self._emit(
+            self.DeductionRevised,
+            reason=reason,
+            deduction_id=deduction_id,
+            points=points,
+            previous_points=d.points,
+        )
+
+    def withdraw_deduction(self, deduction_id: str, reason: str) -> None:
+        self._editable()
+        self._deduction(deduction_id)
+        _need_reason(reason, f"扣分 {deduction_id}")
+        self._emit(self.DeductionWithdrawn, reason=reason, deduction_id=deduction_id)
+
+    def _deduction(self, deduction_id: str) -> Deduction:
+        d = self.deductions.get(deduction_id)
+        if d is None or not d.active:
+            raise NotFound(
+                f"扣分「{deduction_id}」不存在或已撤销", code="deduction.unknown", row=deduction_id
+            )
+        return d
+
+    def _check_points(self, node: IndicatorState, points: Decimal, row: str, exclude: str | None) -> None:
+        if points <= 0 or points != quantize(points):
+            raise DomainError(
+                f"扣分 {points} 必须为正数且最多两位小数", code="deduction.points_invalid", row=row
+            )
+        others = sum(
+            (
+                d.points
+                for d in self.deductions.values()
+                if d.active and d.key == node.spec.key and d.deduction_id != exclude
+            ),
+            Decimal(0),
+        )
+        if others + points > node.spec.weight:
+            raise DomainError(
+                f"该指标扣分合计 {others + points} 超过分值 {node.spec.weight}",
+                code="deduction.exceeds_weight",
+                row=row,
+            )
+
+    # ---- notes and stated figures ------------------------------------------------------
+    def note_deviation(self, key: str, note: str) -> None:
+        self._editable()
+        node = self._node(key)
+        if note.strip() != node.deviation:
+            self._emit(self.DeviationNoted, key=key, note=note.strip())
+
+    def record_stated_score(self, key: str, score: Decimal) -> None:
+        """The score a form states for a row: refused above the weight, flagged when it differs."""
+        self._editable()
+        node = self._node(key)
+        row = f"指标「{node.spec.name}」"
+        if score < 0:
+            raise DomainError(f"得分 {score} 不能为负数", code="score.negative", row=row)
+        if score > node.spec.weight:
+            raise DomainError(f"得分 {score} 超过分值 {node.spec.weight}", code="score.above_weight", row=row)
+        if score != node.stated_score:
+            self._emit(self.StatedScoreRecorded, key=key, score=score)
+
+    def record_stated_total(self, total: Decimal | None, grade: str | None = None) -> None:
+        self._editable()
+        if total is not None and not Decimal(0) <= total <= Decimal(100):
+            raise DomainError(f"总分 {total} 必须在 0–100 之间", code="score.total_invalid", row="总分")
+        if (total, grade) != (self.stated_total, self.stated_grade):
+            self._emit(self.StatedTotalRecorded, total=total, grade=grade)
+
+    # ---- lifecycle -------------------------------------------------------------------------
+    def submit(self) -> None:
+        self._editable()
+        self._emit(self.StatusChanged, status=Status.SUBMITTED)
+
+    def return_for_revision(self, reason: str) -> None:
+        self._require(Status.SUBMITTED, "退回")
+        _need_reason(reason, "退回")
+        self._emit(self.StatusChanged, reason=reason, status=Status.RETURNED)
+
+    def finalize(self) -> None:
+        self._require(Status.SUBMITTED, "定稿")
+        missing = [
+            n.spec.name for n in self.leaves() if self.score_of(n) is None and not n.spec.not_applicable
+        ]
+        if missing:
+            raise DomainError(
+                "以下指标尚未录入实际完成值或未评分：" + "、".join(missing),
+                code="evaluation.actuals_missing",
+                row=missing[0],
+            )
+        total = self.total()
+        self._emit(
+            self.StatusChanged, status=Status.FINALIZED, total=total, grade=self.grade_scheme.grade(total)
+        )
+
+    def reopen(self, reason: str) -> None:
+        self._require(Status.FINALIZED, "重新打开")
+        _need_reason(reason, "重新打开")
+        self._emit(self.StatusChanged, reason=reason, status=Status.DRAFT)
+
+    # ---- guards ----------------------------------------------------------------------------
+    def _editable(self) -> None:
+        if self.status not in EDITABLE:
+            raise InvalidState(
+                f"评价当前状态为「{STATUS_LABEL[self.status]}」，不能修改", code="evaluation.not_editable"
+            )
+
+    def _require(self, status: Status, action: str) -> None:
+        if self.status != status:
+            raise InvalidState(
+                f"只有「{STATUS_LABEL[status]}」的评价可以{action}，当前为「{STATUS_LABEL[self.status]}」",
+                code="evaluation.invalid_transition",
+            )
+
+    def _node(self, key: str) -> IndicatorState:
+        node = self.nodes.get(key)
+        if node is None:
+            raise NotFound(f"指标「{key}」不存在", code="indicator.unknown", row=key)
+        return node
+
+    def _leaf(self, key: str) -> IndicatorState:
+        node = self._node(key)
+        if node.spec.rule is None:
+            raise DomainError(
+                "只能对末级指标评分或扣分", code="indicator.not_leaf", row=f"指标「{node.spec.name}」"
+            )
+        return node
+
+
+STATUS_LABEL = {
+    Status.DRAFT: "草稿",
+    Status.SUBMITTED: "已提交",
+    Status.RETURNED: "已退回",
+    Status.FINALIZED: "已定稿",
+}
+
+
+def _need_reason(reason: str, row: str) -> None:
+    if not reason.strip():
+        raise DomainError("必须填写原因", code="reason.missing", row=row)
+
+
+def _set_fields(given: RuleInput) -> dict[str, Any]:
+    """Only the fields the caller actually set (non-defaults)."""
+    return {
+        f: getattr(given, f) for f in given.__struct_fields__ if getattr(given, f) != getattr(RuleInput(), f)
+    }
+
+
+def _inputs_from_measure(m: Measure) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if m.number is not None:
+        out["value"] = m.number
+        if m.is_percent:
+            out["ratio_pct"] = m.number
+    if m.date is not None:
+        out["completed_on"] = m.date
+    if m.phrase:
+        out["category"] = m.phrase
+    return out

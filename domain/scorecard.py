@@ -1,0 +1,133 @@
+"""What an evaluation adds up to: indicator scores, total, grade and flags (评分表).
+
+Pure functions over the evaluation's state, shared by the aggregate, the file scorer and
+(later) the scorecard projection, so every place computes a total the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+from domain.errors import Flag
+from domain.grades import GradeScheme
+from domain.indicators import FULL_MARKS, IndicatorSpec, children_of, weight_flags
+from domain.rules import Checklist, Outcome, RuleInput, max_points, quantize
+
+if TYPE_CHECKING:
+    pass
+
+
+class IndicatorState:
+    """Mutable per-indicator state inside the aggregate (assigned only by event ``apply``)."""
+
+    __slots__ = ("actual", "deviation", "given", "outcome", "scored_given", "spec", "stated_score")
+
+    def __init__(self, spec: IndicatorSpec) -> None:
+        self.spec = spec
+        self.actual: str | None = None
+        self.given: RuleInput | None = None
+        self.outcome: Outcome | None = None
+        self.scored_given: RuleInput | None = None
+        self.stated_score: Decimal | None = None
+        self.deviation = ""
+
+
+class _DeductionLike(Protocol):
+    key: str
+    points: Decimal
+    active: bool
+
+
+class Scorecard:
+    """Mixin computing scores from ``nodes`` and ``deductions``."""
+
+    nodes: dict[str, IndicatorState]
+    deductions: Mapping[str, _DeductionLike]
+    grade_scheme: GradeScheme
+    stated_total: Decimal | None
+    stated_grade: str | None
+
+    def leaves(self) -> list[IndicatorState]:
+        parents = {n.spec.parent for n in self.nodes.values()}
+        return [n for k, n in self.nodes.items() if k not in parents]
+
+    def deducted(self, key: str) -> Decimal:
+        return sum((d.points for d in self.deductions.values() if d.active and d.key == key), Decimal(0))
+
+    def score_of(self, node: IndicatorState) -> Decimal | None:
+        """Rule score minus active deductions, clamped to [0, weight]; None while unscored."""
+        if node.outcome is None:
+            return None
+        raw = node.outcome.score - self.deducted(node.spec.key)
+        return quantize(min(max(raw, Decimal(0)), node.spec.weight))
+
+    def subtotal(self, key: str) -> Decimal:
+        kids = children_of(self.specs_view()).get(key, [])
+        if not kids:
+            return self.score_of(self.nodes[key]) or Decimal(0)
+        return sum((self.subtotal(k.key) for k in kids), Decimal(0))
+
+    def specs_view(self) -> dict[str, IndicatorSpec]:
+        return {k: n.spec for k, n in self.nodes.items()}
+
+    def total(self) -> Decimal:
+        """Σ indicator scores; weight of not-applicable indicators is redistributed pro rata."""
+        leaves = self.leaves()
+        applicable = [n for n in leaves if not n.spec.not_applicable]
+        raw = sum((self.score_of(n) or Decimal(0) for n in applicable), Decimal(0))
+        na_weight = sum((n.spec.weight for n in leaves if n.spec.not_applicable), Decimal(0))
+        if na_weight == 0:
+            return quantize(raw)
+        all_weight = sum((n.spec.weight for n in leaves), Decimal(0))
+        remaining = all_weight - na_weight
+        return quantize(raw * all_weight / remaining) if remaining > 0 else Decimal("0.00")
+
+    def grade(self) -> str:
+        return self.grade_scheme.grade(self.total())
+
+    def flags(self) -> list[Flag]:
+        specs = self.specs_view()
+        flags = weight_flags(specs)
+        for n in self.leaves():
+            spec = n.spec
+            score = self.score_of(n)
+            if spec.not_applicable:
+                continue
+            if score is None and spec.rule is not None:
+                flags.append(Flag("actual.missing", f"「{spec.name}」尚未录入实际完成值或未评分", spec.key))
+            if n.stated_score is not None and score is not None and n.stated_score != score:
+                flags.append(
+                    Flag(
+                        "score.stated_mismatch",
+                        f"「{spec.name}」表中得分 {n.stated_score}，计算得分 {score}",
+                        spec.key,
+                    )
+                )
+            if isinstance(spec.rule, Checklist) and max_points(spec.rule, spec.weight) != spec.weight:
+                flags.append(
+                    Flag(
+                        "rule.points_mismatch",
+                        f"「{spec.name}」评分要点合计 {max_points(spec.rule, spec.weight)}，分值 {spec.weight}",
+                        spec.key,
+                    )
+                )
+            if n.outcome is not None and self.deducted(spec.key) > n.outcome.score:
+                flags.append(
+                    Flag("deduction.exceeds_score", f"「{spec.name}」扣分超过规则得分，按0分计", spec.key)
+                )
+        total = self.total()
+        if self.stated_total is not None and self.stated_total != total:
+            flags.append(Flag("total.stated_mismatch", f"表中总分 {self.stated_total}，计算总分 {total}"))
+        if self.stated_grade is not None and self.stated_grade != self.grade_scheme.grade(total):
+            flags.append(
+                Flag(
+                    "grade.stated_mismatch",
+                    f"表中等级「{self.stated_grade}」，按计算总分应为「{self.grade_scheme.grade(total)}」",
+                )
+            )
+        return flags
+
+
+__all__ = ["FULL_MARKS", "IndicatorState", "Scorecard"]

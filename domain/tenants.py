@@ -1,0 +1,144 @@
+"""Tenants (bureaus) and their users.
+
+Bureaus form a tree: province → municipal → county/district. Each has its 6-digit
+administrative division code (行政区划代码), e.g. 360100 南昌市.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+from domain.base import TenantAggregate
+from domain.context import Meta
+from domain.errors import DomainError
+from domain.ids import tenant_id, user_id
+
+
+class TenantLevel(enum.StrEnum):
+    PROVINCE = "province"  # 省
+    MUNICIPAL = "municipal"  # 市
+    COUNTY = "county"  # 县
+    DISTRICT = "district"  # 区
+
+
+LEVEL_RANK = {
+    TenantLevel.PROVINCE: 1,
+    TenantLevel.MUNICIPAL: 2,
+    TenantLevel.COUNTY: 3,
+    TenantLevel.DISTRICT: 3,
+}
+
+
+class Role(enum.StrEnum):
+    PREPARER = "preparer"  # 经办/填报人
+    EVALUATOR = "evaluator"  # 评价人
+    REVIEWER = "reviewer"  # 审核人
+    AUDITOR = "auditor"  # 审计
+    ADMIN = "admin"  # 管理员
+
+
+_CODE = re.compile(r"^\d{6}$")
+
+
+def check_code(code: str) -> None:
+    if not _CODE.match(code):
+        raise DomainError(f"行政区划代码必须是6位数字，收到「{code}」", code="tenant.code_invalid")
+
+
+class Tenant(TenantAggregate):
+    """A bureau (医疗保障局) on the platform."""
+
+    class Registered(TenantAggregate.Created):
+        code: str
+        name: str
+        level: TenantLevel
+        parent: str | None
+
+    class Renamed(TenantAggregate.Event):
+        name: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name = self.name
+
+    def __init__(self, meta: Meta, code: str, name: str, level: TenantLevel, parent: str | None) -> None:
+        self.tenant = code
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parent = parent
+
+    @classmethod
+    def register(cls, code: str, name: str, level: TenantLevel, parent: Tenant | None = None) -> Tenant:
+        check_code(code)
+        if not name.strip():
+            raise DomainError("单位名称不能为空", code="tenant.name_empty")
+        if parent is not None and LEVEL_RANK[level] <= LEVEL_RANK[parent.level]:
+            raise DomainError(
+                f"{name}（{level.value}）不能隶属于同级或下级单位 {parent.name}", code="tenant.parent_level"
+            )
+        if parent is None and level != TenantLevel.PROVINCE and level != TenantLevel.MUNICIPAL:
+            raise DomainError("县/区级单位必须指定上级单位", code="tenant.parent_missing")
+        tenant: Tenant = cls._start(
+            cls.Registered,
+            id=tenant_id(code),
+            tenant=code,
+            code=code,
+            name=name.strip(),
+            level=level,
+            parent=parent.code if parent else None,
+        )
+        return tenant
+
+    def rename(self, name: str) -> None:
+        if not name.strip():
+            raise DomainError("单位名称不能为空", code="tenant.name_empty")
+        if name.strip() != self.name:
+            self._emit(self.Renamed, name=name.strip())
+
+
+class User(TenantAggregate):
+    """A person bound to one tenant with one or more roles."""
+
+    class Registered(TenantAggregate.Created):
+        username: str
+        display_name: str
+        roles: tuple[Role, ...]
+
+    class RolesChanged(TenantAggregate.Event):
+        roles: tuple[Role, ...]
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.roles = self.roles
+
+    def __init__(self, meta: Meta, username: str, display_name: str, roles: tuple[Role, ...]) -> None:
+        self.tenant = meta.tenant
+        self.username = username
+        self.display_name = display_name
+        self.roles = roles
+
+    @classmethod
+    def register(cls, tenant: str, username: str, display_name: str, roles: tuple[Role, ...]) -> User:
+        check_code(tenant)
+        if not re.match(r"^[A-Za-z0-9_.@-]{2,64}$", username):
+            raise DomainError(
+                "用户名只能包含字母、数字和 _.@-，长度2–64", code="user.username_invalid", row=username
+            )
+        if not roles:
+            raise DomainError("用户至少需要一个角色", code="user.roles_empty", row=username)
+        user: User = cls._start(
+            cls.Registered,
+            id=user_id(tenant, username),
+            tenant=tenant,
+            username=username,
+            display_name=display_name.strip() or username,
+            roles=tuple(dict.fromkeys(roles)),
+        )
+        return user
+
+    def change_roles(self, roles: tuple[Role, ...], reason: str) -> None:
+        if not roles:
+            raise DomainError("用户至少需要一个角色", code="user.roles_empty", row=self.username)
+        if tuple(dict.fromkeys(roles)) != self.roles:
+            self._emit(self.RolesChanged, reason=reason, roles=tuple(dict.fromkeys(roles)))
