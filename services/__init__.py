@@ -1,0 +1,1 @@
+"""Everything that runs: application services, files, runtime, CLI."""

@@ -1,0 +1,1 @@
+"""Application services: the event store (eventsourcing on PostgreSQL) and the commands on it."""
