@@ -1,0 +1,292 @@
+"""The application service: one command = load, decide, save in one transaction.
+
+Every command runs inside ``acting(actor)`` so the aggregates stamp each event with tenant,
+actor, role, correlation id and reason. Library errors are translated into the domain's
+(``NotFound``, ``AlreadyExists``, ``ConflictError``); a refused command stores nothing because
+the aggregate raises before ``save``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Mapper
+
+from domain.context import Actor, acting
+from domain.errors import AlreadyExists, DomainError, NotFound
+from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.grades import DEFAULT_GRADES, GradeScheme
+from domain.ids import evaluation_id, project_id, template_id, tenant_id, user_id
+from domain.indicators import IndicatorSpec
+from domain.ledger import EntryKind, FundingSource, LedgerEntry, LedgerStatement, Project
+from domain.rules import RuleInput
+from domain.templates import IndicatorTemplate, usable_by
+from domain.tenants import Role, Tenant, TenantLevel, User
+from services.app.errors import ConflictError
+from services.app.mapper import MsgspecMapper
+from services.app.store import TABLE_PREFIX, postgres_env
+
+A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+
+class JixiaoApplication(Application[UUID]):
+    name = TABLE_PREFIX
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper()
+
+    # ---- plumbing ------------------------------------------------------------------
+    def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFound(
+                f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found"
+            ) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found")
+        return aggregate
+
+    def store(self, *aggregates: Aggregate) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            current: int | None = None
+            if len(aggregates) == 1:
+                with contextlib.suppress(AggregateNotFoundError):
+                    current = self.repository.get(aggregates[0].id).version
+            raise ConflictError("记录已被他人修改，请刷新后重试", current_version=current) from None
+
+    def create(self, actor: Actor, make: Callable[[], A]) -> A:
+        with acting(actor):
+            aggregate = make()
+        if aggregate.id in self.repository:
+            raise AlreadyExists(f"{_LABEL.get(type(aggregate), '记录')}已存在", code="already_exists")
+        self.store(aggregate)
+        return aggregate
+
+    def change(
+        self,
+        actor: Actor,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A], R],
+        expected_version: int | None = None,
+    ) -> R:
+        """Load, check the caller's version (If-Match), decide, save; a conflict stores nothing."""
+        aggregate = self.load(cls, aggregate_id)
+        if expected_version is not None and aggregate.version != expected_version:
+            raise ConflictError(
+                f"版本不一致：当前为第 {aggregate.version} 版，请求基于第 {expected_version} 版",
+                current_version=aggregate.version,
+            )
+        with acting(actor):
+            result = decide(aggregate)
+        self.store(aggregate)
+        return result
+
+    # ---- tenants and users -------------------------------------------------------------
+    def register_tenant(
+        self, actor: Actor, code: str, name: str, level: TenantLevel, parent: str | None = None
+    ) -> Tenant:
+        parent_tenant = self.load(Tenant, tenant_id(parent)) if parent else None
+        return self.create(actor, lambda: Tenant.register(code, name, level, parent_tenant))
+
+    def tenant(self, code: str) -> Tenant:
+        return self.load(Tenant, tenant_id(code))
+
+    def lineage(self, code: str) -> list[str]:
+        """The tenant and its ancestors, nearest first."""
+        chain: list[str] = []
+        current: str | None = code
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.tenant(current).parent
+        return chain
+
+    def register_user(
+        self, actor: Actor, tenant: str, username: str, display_name: str, roles: tuple[Role, ...]
+    ) -> User:
+        self.tenant(tenant)
+        return self.create(actor, lambda: User.register(tenant, username, display_name, roles))
+
+    def user(self, tenant: str, username: str) -> User:
+        return self.load(User, user_id(tenant, username))
+
+    # ---- projects and ledger --------------------------------------------------------------
+    def register_project(
+        self, actor: Actor, tenant: str, code: str, name: str, year: int, **kw: str
+    ) -> Project:
+        self.tenant(tenant)
+        return self.create(actor, lambda: Project.register(tenant, code, name, year, **kw))
+
+    def project(self, tenant: str, year: int, code: str) -> Project:
+        return self.load(Project, project_id(tenant, year, code))
+
+    def record_entry(
+        self,
+        actor: Actor,
+        project: UUID,
+        kind: EntryKind,
+        source: FundingSource,
+        amount: Decimal,
+        on: datetime.date,
+        expected_version: int | None = None,
+        **kw: Any,
+    ) -> LedgerEntry:
+        return self.change(
+            actor,
+            Project,
+            project,
+            lambda p: p.record_entry(kind, source, amount, on, **kw),
+            expected_version,
+        )
+
+    def record_statement(self, actor: Actor, project: UUID, statement: LedgerStatement) -> None:
+        self.change(actor, Project, project, lambda p: p.record_statement(statement))
+
+    # ---- templates ---------------------------------------------------------------------------
+    def publish_template(
+        self, actor: Actor, tenant: str, name: str, specs: tuple[IndicatorSpec, ...], description: str = ""
+    ) -> IndicatorTemplate:
+        return self.create(actor, lambda: IndicatorTemplate.publish(tenant, name, specs, description))
+
+    def template(self, tenant: str, name: str) -> IndicatorTemplate:
+        return self.load(IndicatorTemplate, template_id(tenant, name))
+
+    def adopt_template(
+        self, actor: Actor, evaluation: UUID, template: UUID, revision: int | None = None
+    ) -> None:
+        """Copy a template's tree (a given revision, default the latest) into an evaluation."""
+        tpl = self.load(IndicatorTemplate, template)
+        ev = self.load(Evaluation, evaluation)
+        if not usable_by(tpl.tenant, self.lineage(ev.tenant)):
+            raise NotFound("模板不存在", code="indicatortemplate.not_found")
+        specs = tpl.specs_at(revision)
+        reason = f"采用模板「{tpl.name}」第 {revision or tpl.revision} 版"
+
+        def define_all(e: Evaluation) -> None:
+            for spec in specs:
+                e.define_indicator(spec, reason=reason)
+
+        self.change(actor, Evaluation, evaluation, define_all)
+
+    # ---- evaluations ----------------------------------------------------------------------------
+    def start_evaluation(
+        self,
+        actor: Actor,
+        project: UUID,
+        kind: EvaluationKind,
+        evaluator: Evaluator,
+        grade_scheme: GradeScheme = DEFAULT_GRADES,
+        tenant: str | None = None,
+    ) -> Evaluation:
+        """Start an evaluation of a project (of the actor's tenant unless ``tenant`` says otherwise)."""
+        p = self.load(Project, project)
+        owner = tenant or p.tenant
+        if owner != p.tenant:
+            raise DomainError("评价必须属于项目所在单位", code="evaluation.tenant_mismatch")
+        return self.create(
+            actor, lambda: Evaluation.start(owner, project, p.year, kind, evaluator, grade_scheme)
+        )
+
+    def evaluation(self, evaluation: UUID, version: int | None = None) -> Evaluation:
+        return self.load(Evaluation, evaluation, version)
+
+    def evaluation_id_of(self, project: Project, kind: EvaluationKind, evaluator: Evaluator) -> UUID:
+        return evaluation_id(project.tenant, project.id, kind.value, evaluator.tenant or evaluator.name)
+
+    def on_evaluation(
+        self,
+        actor: Actor,
+        evaluation: UUID,
+        decide: Callable[[Evaluation], R],
+        expected_version: int | None = None,
+    ) -> R:
+        return self.change(actor, Evaluation, evaluation, decide, expected_version)
+
+    def define_indicator(self, actor: Actor, evaluation: UUID, spec: IndicatorSpec, **kw: Any) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.define_indicator(spec), **kw)
+
+    def record_actual(
+        self,
+        actor: Actor,
+        evaluation: UUID,
+        key: str,
+        actual: str | None = None,
+        given: RuleInput | None = None,
+        **kw: Any,
+    ) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.record_actual(key, actual, given), **kw)
+
+    def refresh_ledger(self, actor: Actor, evaluation: UUID) -> None:
+        """Bring the project's current ledger figures into the evaluation (rescoring ledger indicators)."""
+        ev = self.evaluation(evaluation)
+        figures = self.load(Project, ev.project_id).total()
+        self.on_evaluation(actor, evaluation, lambda e: e.sync_ledger(figures))
+
+    def apply_deduction(
+        self,
+        actor: Actor,
+        evaluation: UUID,
+        deduction_id: str,
+        key: str,
+        points: Decimal,
+        reason: str,
+        **kw: Any,
+    ) -> None:
+        self.on_evaluation(
+            actor, evaluation, lambda e: e.apply_deduction(deduction_id, key, points, reason), **kw
+        )
+
+    def revise_deduction(
+        self, actor: Actor, evaluation: UUID, deduction_id: str, points: Decimal, reason: str, **kw: Any
+    ) -> None:
+        self.on_evaluation(
+            actor, evaluation, lambda e: e.revise_deduction(deduction_id, points, reason), **kw
+        )
+
+    def withdraw_deduction(
+        self, actor: Actor, evaluation: UUID, deduction_id: str, reason: str, **kw: Any
+    ) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.withdraw_deduction(deduction_id, reason), **kw)
+
+    def submit(self, actor: Actor, evaluation: UUID, **kw: Any) -> None:
+        self.refresh_ledger(actor, evaluation)
+        self.on_evaluation(actor, evaluation, lambda e: e.submit(), **kw)
+
+    def return_for_revision(self, actor: Actor, evaluation: UUID, reason: str, **kw: Any) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.return_for_revision(reason), **kw)
+
+    def finalize(self, actor: Actor, evaluation: UUID, **kw: Any) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.finalize(), **kw)
+
+    def reopen(self, actor: Actor, evaluation: UUID, reason: str, **kw: Any) -> None:
+        self.on_evaluation(actor, evaluation, lambda e: e.reopen(reason), **kw)
+
+
+_LABEL: Mapping[type[Any], str] = {
+    Tenant: "单位",
+    User: "用户",
+    Project: "项目",
+    Evaluation: "评价",
+    IndicatorTemplate: "指标模板",
+}
+
+
+def build_application(database_url: str, *, cache_size: int = 0, pool_size: int = 5) -> JixiaoApplication:
+    """The application on PostgreSQL (creates the event table on first use)."""
+    return JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
+
+
+def build_in_memory() -> JixiaoApplication:
+    """For unit tests only: the library's in-memory recorder with the same mapper."""
+    return JixiaoApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})

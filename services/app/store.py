@@ -1,0 +1,27 @@
+"""Event-store configuration: a PostgreSQL URL → the eventsourcing environment."""
+
+from __future__ import annotations
+
+from psycopg.conninfo import conninfo_to_dict
+
+TABLE_PREFIX = "jixiao"
+
+
+def postgres_env(database_url: str, *, pool_size: int = 5, cache_size: int = 0) -> dict[str, str]:
+    """eventsourcing's POSTGRES_* settings from a libpq URL (TCP or a Unix-socket ``host=/dir``)."""
+    info = conninfo_to_dict(database_url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(info.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(info.get("host") or "localhost"),
+        "POSTGRES_PORT": str(info.get("port") or "5432"),
+        "POSTGRES_USER": str(info.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(info.get("password") or ""),
+        "POSTGRES_POOL_SIZE": str(pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(pool_size),
+        "CREATE_TABLE": "y",
+    }
+    if cache_size:
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(cache_size)
+        env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
+    return env
