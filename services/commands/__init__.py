@@ -1,0 +1,1 @@
+"""CLI commands that need the platform's servers (import, up)."""

@@ -1,0 +1,154 @@
+"""The application service on real PostgreSQL: refusals store nothing, conflicts, event metadata."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections.abc import Iterator
+from decimal import Decimal
+
+import psycopg
+import pytest
+
+from domain.context import Actor
+from domain.errors import AlreadyExists, DomainError
+from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.indicators import IndicatorSpec
+from domain.ledger import EntryKind, FundingSource
+from domain.rules import Manual, RatioToTarget
+from domain.tenants import Role, TenantLevel
+from services.app.application import JixiaoApplication, build_application
+from services.app.errors import ConflictError
+
+ADMIN = Actor("admin", "admin", "360100", "corr-admin")
+EVALUATOR = Actor("li.si", "evaluator", "360100", "corr-eval")
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[JixiaoApplication]:
+    application = build_application(database_url)
+    yield application
+    application.close()
+
+
+def count_events(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM jixiao_events").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def evaluation_with_tree(app: JixiaoApplication) -> Evaluation:
+    app.register_tenant(ADMIN, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    project = app.register_project(ADMIN, "360100", "P1", "医疗保险业务经办能力提升项目", 2022)
+    ev = app.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("南昌市医疗保障局"))
+    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
+    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1.1", "办件量", Decimal(60), parent="1", rule=RatioToTarget(), target="≥1000件"))
+    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1.2", "规范性", Decimal(40), parent="1", rule=Manual()))
+    return app.evaluation(ev.id)
+
+
+def test_refused_commands_store_no_event(app: JixiaoApplication, database_url: str) -> None:
+    ev = evaluation_with_tree(app)
+    project_id = ev.project_id
+    before = count_events(database_url)
+    refusals = [
+        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(41), "超过分值"),
+        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "9.9", Decimal(1), "未知指标"),
+        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "  "),
+        lambda: app.record_actual(EVALUATOR, ev.id, "1.1", "不适用的文字"),
+        lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.record_stated_score("1.2", Decimal(50))),
+        lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.finalize()),
+        lambda: app.record_entry(
+            ADMIN, project_id, EntryKind.EXPENDITURE, FundingSource.CURRENT, Decimal("-5.00"), datetime.date(2022, 5, 1)
+        ),
+        lambda: app.register_user(ADMIN, "360100", "bad name!", "坏名字", (Role.PREPARER,)),
+    ]
+    for refuse in refusals:
+        with pytest.raises(DomainError) as info:
+            refuse()
+        assert info.value.message  # a Chinese message, not an empty error
+    assert count_events(database_url) == before
+    assert app.evaluation(ev.id).version == ev.version
+
+
+def test_refusal_names_the_row(app: JixiaoApplication) -> None:
+    ev = evaluation_with_tree(app)
+    with pytest.raises(DomainError) as info:
+        app.on_evaluation(EVALUATOR, ev.id, lambda e: e.record_stated_score("1.2", Decimal(50)))
+    assert "规范性" in str(info.value)
+    assert info.value.code == "score.above_weight"
+
+
+def test_every_event_carries_tenant_actor_role_and_correlation(app: JixiaoApplication) -> None:
+    ev = evaluation_with_tree(app)
+    app.record_actual(EVALUATOR, ev.id, "1.1", "950件")
+    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(2), "档案不全")
+    events = list(app.events.get(ev.id))
+    assert len(events) >= 6
+    for event in events:
+        assert event.meta.tenant == "360100"
+        assert event.meta.correlation_id in ("corr-admin", "corr-eval")
+    last = events[-1]
+    assert (last.meta.actor_id, last.meta.role, last.meta.reason) == ("li.si", "evaluator", "档案不全")
+    assert last.timestamp.tzinfo is not None
+    stored = app.evaluation(ev.id)
+    assert stored.total() == Decimal("95.00")  # 950/1000 × 60 = 57, 40 − 2 = 38
+
+
+def test_deterministic_ids_refuse_duplicates(app: JixiaoApplication) -> None:
+    evaluation_with_tree(app)
+    with pytest.raises(AlreadyExists):
+        app.register_project(ADMIN, "360100", "P1", "同一个项目", 2022)
+
+
+def test_two_concurrent_conflicting_commands_one_wins(app: JixiaoApplication, database_url: str) -> None:
+    ev = evaluation_with_tree(app)
+    app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
+    before = count_events(database_url)
+    both_loaded = threading.Barrier(2)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def deduct(deduction_id: str, points: str) -> None:
+        def decide(e: Evaluation) -> None:
+            both_loaded.wait(timeout=10)  # both have read the same version before either saves
+            e.apply_deduction(deduction_id, "1.2", Decimal(points), "并发扣分")
+
+        try:
+            app.on_evaluation(EVALUATOR, ev.id, decide)
+            result = "ok"
+        except ConflictError as e:
+            result = f"conflict@{e.current_version}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=deduct, args=(f"D{i}", str(i))) for i in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(o.split("@")[0] for o in outcomes) == ["conflict", "ok"]
+    assert count_events(database_url) == before + 1
+    assert len([d for d in app.evaluation(ev.id).deductions.values() if d.active]) == 1
+
+
+def test_stale_expected_version_is_a_conflict_and_stores_nothing(app: JixiaoApplication, database_url: str) -> None:
+    ev = evaluation_with_tree(app)
+    stale = ev.version
+    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "第一次")
+    before = count_events(database_url)
+    with pytest.raises(ConflictError) as info:
+        app.apply_deduction(EVALUATOR, ev.id, "D2", "1.2", Decimal(1), "基于旧版本", expected_version=stale)
+    assert info.value.current_version == stale + 1
+    assert count_events(database_url) == before
+
+
+def test_time_travel_by_version(app: JixiaoApplication) -> None:
+    ev = evaluation_with_tree(app)
+    app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
+    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(5), "初评")
+    before_revision = app.evaluation(ev.id).version
+    app.revise_deduction(EVALUATOR, ev.id, "D1", Decimal(2), "复核后调整")
+    assert app.evaluation(ev.id).total() == Decimal("98.00")
+    assert app.evaluation(ev.id, version=before_revision).total() == Decimal("95.00")
