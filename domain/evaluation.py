@@ -243,7 +243,9 @@ class Evaluation(TenantAggregate, Scorecard):
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
         target = parse_measure(node.spec.target) if node.spec.target else None
-        reverse = node.spec.reverse or (target is not None and target.comparator in (Comparator.LE, Comparator.LT))
+        reverse = node.spec.reverse or (
+            target is not None and target.comparator in (Comparator.LE, Comparator.LT)
+        )
         fields: dict[str, Any] = {"reverse": reverse}
         if target is not None and target.number is not None:
             fields["target"] = target.number

@@ -64,7 +64,9 @@ def decode_indicators(data: Any, name: str) -> list[IndicatorDoc]:
         raise FileFormatError(f"{name} 内容不符合格式：{_where(e)}", code="file.schema") from None
 
 
-TEXT_FIELDS = frozenset({"amount", "initial", "annual", "received", "spent", "target", "actual", "code", "parent"})
+TEXT_FIELDS = frozenset(
+    {"amount", "initial", "annual", "received", "spent", "target", "actual", "code", "parent"}
+)
 
 
 def _texts(data: Any, key: str = "") -> Any:

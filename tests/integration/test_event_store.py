@@ -43,7 +43,11 @@ def evaluation_with_tree(app: JixiaoApplication) -> Evaluation:
     project = app.register_project(ADMIN, "360100", "P1", "医疗保险业务经办能力提升项目", 2022)
     ev = app.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("南昌市医疗保障局"))
     app.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
-    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1.1", "办件量", Decimal(60), parent="1", rule=RatioToTarget(), target="≥1000件"))
+    app.define_indicator(
+        ADMIN,
+        ev.id,
+        IndicatorSpec("1.1", "办件量", Decimal(60), parent="1", rule=RatioToTarget(), target="≥1000件"),
+    )
     app.define_indicator(ADMIN, ev.id, IndicatorSpec("1.2", "规范性", Decimal(40), parent="1", rule=Manual()))
     return app.evaluation(ev.id)
 
@@ -60,7 +64,12 @@ def test_refused_commands_store_no_event(app: JixiaoApplication, database_url: s
         lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.record_stated_score("1.2", Decimal(50))),
         lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.finalize()),
         lambda: app.record_entry(
-            ADMIN, project_id, EntryKind.EXPENDITURE, FundingSource.CURRENT, Decimal("-5.00"), datetime.date(2022, 5, 1)
+            ADMIN,
+            project_id,
+            EntryKind.EXPENDITURE,
+            FundingSource.CURRENT,
+            Decimal("-5.00"),
+            datetime.date(2022, 5, 1),
         ),
         lambda: app.register_user(ADMIN, "360100", "bad name!", "坏名字", (Role.PREPARER,)),
     ]
@@ -133,7 +142,9 @@ def test_two_concurrent_conflicting_commands_one_wins(app: JixiaoApplication, da
     assert len([d for d in app.evaluation(ev.id).deductions.values() if d.active]) == 1
 
 
-def test_stale_expected_version_is_a_conflict_and_stores_nothing(app: JixiaoApplication, database_url: str) -> None:
+def test_stale_expected_version_is_a_conflict_and_stores_nothing(
+    app: JixiaoApplication, database_url: str
+) -> None:
     ev = evaluation_with_tree(app)
     stale = ev.version
     app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "第一次")
