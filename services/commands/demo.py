@@ -1,0 +1,74 @@
+"""Demo data: the bureaus of the source reports, their users, the shipped template, the reports.
+
+Idempotent: what exists already is left alone, so ``jixiao up`` can run again and again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.context import Actor
+from domain.errors import AlreadyExists
+from domain.templates import PLATFORM_TENANT
+from domain.tenants import Role, TenantLevel
+from services.app.application import JixiaoApplication
+from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
+from services.commands.imports import import_report
+from services.files.loader import load_report
+
+# (code, name, level, parent): the tenant trees of source reports 000, 001 and 004
+DEMO_TENANTS = (
+    ("360000", "江西省医疗保障局", TenantLevel.PROVINCE, None),
+    ("360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000"),
+    ("340000", "安徽省医疗保障局", TenantLevel.PROVINCE, None),
+    ("341100", "滁州市医疗保障局", TenantLevel.MUNICIPAL, "340000"),
+    ("341182", "明光市医疗保障局", TenantLevel.COUNTY, "341100"),
+    ("650000", "新疆维吾尔自治区医疗保障局", TenantLevel.PROVINCE, None),
+    ("652800", "巴音郭楞蒙古自治州医疗保障局", TenantLevel.MUNICIPAL, "650000"),
+    ("652829", "博湖县医疗保障局", TenantLevel.COUNTY, "652800"),
+)
+DEMO_ROLES = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN)
+
+
+@dataclass
+class DemoSummary:
+    tenants: int = 0
+    users: int = 0
+    templates: int = 0
+    imported: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def seed_demo(app: JixiaoApplication, reports_dir: Path) -> DemoSummary:
+    actor = Actor("demo", "admin", PLATFORM_TENANT, f"demo-{uuid.uuid4()}")
+    out = DemoSummary()
+    for code, name, level, parent in DEMO_TENANTS:
+        try:
+            app.register_tenant(actor, code, name, level, parent)
+            out.tenants += 1
+        except AlreadyExists:
+            pass
+        for role in DEMO_ROLES:
+            try:
+                app.register_user(actor, code, f"{role.value}.{code}", f"{name}{role.value}", (role,))
+                out.users += 1
+            except AlreadyExists:
+                pass
+    for filename in BUILTIN_TEMPLATES:
+        name, description, specs = builtin_template(filename)
+        try:
+            app.publish_template(actor, PLATFORM_TENANT, name, specs, description)
+            out.templates += 1
+        except AlreadyExists:
+            pass
+    for path in sorted(reports_dir.glob("*.yaml")):
+        report = load_report(path)
+        tenant = report.tenant.code if report.tenant else "360100"
+        try:
+            done = import_report(app, path, tenant, "demo")
+            out.imported.append(f"{path.name}：{done.project} {done.total}（{done.grade}）")
+        except AlreadyExists:
+            out.skipped.append(path.name)
+    return out

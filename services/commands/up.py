@@ -1,0 +1,57 @@
+"""``jixiao up``: start the servers (embedded unless configured), load the demo, wait for Ctrl-C."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from services.app.application import build_application
+from services.commands.demo import DEMO_TENANTS, seed_demo
+from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
+from services.runtime.services import install_signal_handlers, running_services
+from services.runtime.settings import Settings
+
+
+def reports_dir() -> Path:
+    here = Path.cwd() / "reports"
+    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "reports"
+
+
+def cmd_up(*, demo: bool = True, once: bool = False) -> int:
+    install_signal_handlers()
+    try:
+        settings = Settings.from_env()
+        with running_services(settings) as endpoints:
+            app = build_application(endpoints.database_url)
+            print(
+                "jixiao 已启动"
+                + (
+                    "（内置 PostgreSQL 与 NATS，数据目录 " + str(settings.data_dir.resolve()) + "）"
+                    if endpoints.embedded
+                    else ""
+                )
+            )
+            print(f"  事件库 PostgreSQL：{endpoints.database_url}")
+            print(f"  消息 NATS JetStream：{endpoints.nats_url}")
+            if demo:
+                s = seed_demo(app, reports_dir())
+                print(f"  演示数据：新登记单位 {s.tenants} 个、用户 {s.users} 个、模板 {s.templates} 个")
+                for line in s.imported:
+                    print(f"    导入 {line}")
+                if s.skipped:
+                    print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
+                print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))
+                print("  演示用户：<角色>.<单位代码>，如 evaluator.360100、auditor.652829")
+            print("  试一试：jixiao score reports/000-nanchang-2022.yaml")
+            print("按 Ctrl-C 停止。", flush=True)
+            app.close()
+            while not once:
+                time.sleep(3600)
+    except (EmbeddedServiceError, RuntimeConfigError) as e:
+        print(f"错误：{e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    print("jixiao 已停止。")
+    return 0

@@ -1,0 +1,1 @@
+"""The runtime: settings, and the PostgreSQL and NATS servers (embedded by default)."""

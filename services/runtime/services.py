@@ -1,0 +1,47 @@
+"""The servers the platform runs on: external when configured, embedded otherwise."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from types import FrameType
+
+from services.runtime.nats import start_nats
+from services.runtime.postgres import start_postgres
+from services.runtime.settings import Settings
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    database_url: str
+    nats_url: str
+    embedded: bool
+
+
+@contextmanager
+def running_services(settings: Settings) -> Iterator[Endpoints]:
+    """Yield the database and NATS URLs; embedded servers are stopped on exit, even on errors."""
+    with ExitStack() as stack:
+        database_url = settings.database_url
+        nats_url = settings.nats_url
+        embedded = False
+        if database_url is None:
+            pg = start_postgres(settings.data_dir)
+            stack.callback(pg.stop)
+            database_url, embedded = pg.url, True
+        if nats_url is None:
+            nats = start_nats(settings.data_dir, settings.nats_port)
+            stack.callback(nats.stop)
+            nats_url, embedded = nats.url, True
+        yield Endpoints(database_url=database_url, nats_url=nats_url, embedded=embedded)
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def install_signal_handlers() -> None:
+    """SIGTERM unwinds like Ctrl-C, so ``with running_services(...)`` stops the servers in order."""
+    signal.signal(signal.SIGTERM, _exit_cleanly)
