@@ -39,7 +39,7 @@ def running_services(settings: Settings) -> Iterator[Endpoints]:
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
+    raise KeyboardInterrupt  # handled like Ctrl-C: context managers unwind, servers stop
 
 
 def install_signal_handlers() -> None:
