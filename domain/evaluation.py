@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
+from msgspec.structs import replace
 
 from domain.base import TenantAggregate
 from domain.context import Meta
@@ -51,7 +52,7 @@ class Evaluator(msgspec.Struct, frozen=True, omit_defaults=True):
     tenant: str | None = None  # the evaluating bureau's code when it is a bureau
 
 
-class Deduction(msgspec.Struct, omit_defaults=True):
+class Deduction(msgspec.Struct, frozen=True, omit_defaults=True):
     deduction_id: str
     key: str
     points: Decimal
@@ -76,14 +77,25 @@ class Evaluation(TenantAggregate, Scorecard):
             aggregate.apply_spec(self.spec)
 
     class ActualRecorded(TenantAggregate.Event):
+        """实际完成值 and inputs; with the resulting score when it changed (one event, one row).
+
+        Like ``IndicatorScored`` it records the rule (with its version) and the weight used.
+        """
+
         key: str
         actual: str | None
         given: RuleInput
+        rule: Rule | None = None
+        weight: Decimal | None = None
+        score: Decimal | None = None
+        explanation: str = ""
 
         def apply(self, aggregate: Any) -> None:
-            node = aggregate.nodes[self.key]
-            node.actual = self.actual
-            node.given = self.given
+            changes: dict[str, Any] = {"actual": self.actual, "given": self.given}
+            if self.score is not None:
+                changes["outcome"] = Outcome(score=self.score, explanation=self.explanation)
+                changes["scored_given"] = self.given
+            aggregate.change_node(self.key, **changes)
 
     class IndicatorScored(TenantAggregate.Event):
         """Records the rule (with its version), the weight and the inputs, not just the result."""
@@ -96,9 +108,8 @@ class Evaluation(TenantAggregate, Scorecard):
         explanation: str
 
         def apply(self, aggregate: Any) -> None:
-            node = aggregate.nodes[self.key]
-            node.outcome = Outcome(score=self.score, explanation=self.explanation)
-            node.scored_given = self.given
+            outcome = Outcome(score=self.score, explanation=self.explanation)
+            aggregate.change_node(self.key, outcome=outcome, scored_given=self.given)
 
     class LedgerFiguresSynced(TenantAggregate.Event):
         figures: SourceTotals
@@ -123,27 +134,28 @@ class Evaluation(TenantAggregate, Scorecard):
 
         def apply(self, aggregate: Any) -> None:
             d = aggregate.deductions[self.deduction_id]
-            d.points, d.reason = self.points, self.meta.reason
+            aggregate.deductions[self.deduction_id] = replace(d, points=self.points, reason=self.meta.reason)
 
     class DeductionWithdrawn(TenantAggregate.Event):
         deduction_id: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.deductions[self.deduction_id].active = False
+            d = aggregate.deductions[self.deduction_id]
+            aggregate.deductions[self.deduction_id] = replace(d, active=False)
 
     class DeviationNoted(TenantAggregate.Event):
         key: str
         note: str
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.nodes[self.key].deviation = self.note
+            aggregate.change_node(self.key, deviation=self.note)
 
     class StatedScoreRecorded(TenantAggregate.Event):
         key: str
         score: Decimal
 
         def apply(self, aggregate: Any) -> None:
-            aggregate.nodes[self.key].stated_score = self.score
+            aggregate.change_node(self.key, stated_score=self.score)
 
     class StatedTotalRecorded(TenantAggregate.Event):
         total: Decimal | None
@@ -209,10 +221,11 @@ class Evaluation(TenantAggregate, Scorecard):
 
     def apply_spec(self, spec: IndicatorSpec) -> None:
         node = self.nodes.get(spec.key)
-        if node is None:
-            self.nodes[spec.key] = IndicatorState(spec)
-        else:
-            node.spec = spec
+        self.nodes[spec.key] = IndicatorState(spec) if node is None else replace(node, spec=spec)
+
+    def change_node(self, key: str, **changes: Any) -> None:
+        """Called only from event ``apply``: node states are immutable, replaced whole."""
+        self.nodes[key] = replace(self.nodes[key], **changes)
 
     # ---- indicator tree ----------------------------------------------------------
     def define_indicator(self, spec: IndicatorSpec, reason: str = "") -> None:
@@ -237,9 +250,13 @@ class Evaluation(TenantAggregate, Scorecard):
         self._editable()
         node = self._leaf(key)
         merged = self._inputs_for(node, actual, given)
-        scored = self._outcome(node, merged)  # refuse before anything is recorded
-        self._emit(self.ActualRecorded, key=key, actual=actual, given=merged)
-        self._record_outcome(node, *scored)
+        scored_given, outcome = self._outcome(node, merged)  # refuse before anything is recorded
+        unchanged = node.outcome == outcome and node.scored_given == scored_given
+        score: dict[str, Any] = {}
+        if not unchanged:
+            score = {"rule": node.spec.rule, "weight": node.spec.weight, "score": outcome.score}
+            score["explanation"] = outcome.explanation
+        self._emit(self.ActualRecorded, key=key, actual=actual, given=scored_given, **score)
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
         target = parse_measure(node.spec.target) if node.spec.target else None

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
+import msgspec
+
 from domain.errors import Flag
 from domain.grades import GradeScheme
 from domain.indicators import FULL_MARKS, IndicatorSpec, children_of, weight_flags
@@ -19,25 +21,28 @@ if TYPE_CHECKING:
     pass
 
 
-class IndicatorState:
-    """Mutable per-indicator state inside the aggregate (assigned only by event ``apply``)."""
+class IndicatorState(msgspec.Struct, frozen=True):
+    """One indicator's state inside the aggregate: immutable, replaced by event ``apply``.
 
-    __slots__ = ("actual", "deviation", "given", "outcome", "scored_given", "spec", "stated_score")
+    Immutable parts make the repository's per-command copy of a cached aggregate cheap.
+    """
 
-    def __init__(self, spec: IndicatorSpec) -> None:
-        self.spec = spec
-        self.actual: str | None = None
-        self.given: RuleInput | None = None
-        self.outcome: Outcome | None = None
-        self.scored_given: RuleInput | None = None
-        self.stated_score: Decimal | None = None
-        self.deviation = ""
+    spec: IndicatorSpec
+    actual: str | None = None
+    given: RuleInput | None = None
+    outcome: Outcome | None = None
+    scored_given: RuleInput | None = None
+    stated_score: Decimal | None = None
+    deviation: str = ""
 
 
 class _DeductionLike(Protocol):
-    key: str
-    points: Decimal
-    active: bool
+    @property
+    def key(self) -> str: ...
+    @property
+    def points(self) -> Decimal: ...
+    @property
+    def active(self) -> bool: ...
 
 
 class Scorecard:
