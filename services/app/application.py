@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Mapper
 
 from domain.context import Actor, acting
@@ -37,6 +37,30 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 
+def replay(aggregate: Any, events: Iterable[Any]) -> Any:
+    """Fold events into an aggregate, in order.
+
+    The library's default projector checks every event against a runtime-checkable
+    Protocol and then goes through property setters; loading an evaluation of 1,000 events
+    spent most of its time there. The events come from one originator's ordered query, so
+    this fold checks only the version sequence and sets version and time once at the end.
+    """
+    last = None
+    for event in events:
+        if aggregate is None:
+            aggregate = event.mutate(None)
+            continue
+        expected = aggregate.__dict__["_version"] + 1
+        if event.originator_version != expected:
+            raise OriginatorVersionError(event.originator_version, expected)
+        event.apply(aggregate)
+        aggregate.__dict__["_version"] = expected
+        last = event
+    if last is not None:
+        aggregate.__dict__["_modified_on"] = last.timestamp
+    return aggregate
+
+
 class JixiaoApplication(Application[UUID]):
     name = TABLE_PREFIX
 
@@ -46,7 +70,7 @@ class JixiaoApplication(Application[UUID]):
     # ---- plumbing ------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Aggregate = self.repository.get(aggregate_id, version=version, projector_func=replay)
         except AggregateNotFoundError:
             raise NotFound(
                 f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found"

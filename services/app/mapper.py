@@ -46,7 +46,7 @@ def encode_event(event: Any) -> bytes:
 class MsgspecMapper(Mapper[UUID]):
     def __init__(self) -> None:
         super().__init__(transcoder=_NoTranscoder())
-        self._decoders: dict[str, tuple[type[Any], msgspec.json.Decoder[Any]]] = {}
+        self._decoders: dict[str, tuple[type[Any], msgspec.json.Decoder[Any], bool]] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         cls = type(domain_event)
@@ -60,18 +60,14 @@ class MsgspecMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        base, stored_version = split_topic(stored_event.topic)
-        entry = self._decoders.get(base)
+        entry = self._decoders.get(stored_event.topic)
         if entry is None:
-            cls = resolve_topic(base)
-            entry = (cls, msgspec.json.Decoder(type=cls))
-            self._decoders[base] = entry
-        cls, decoder = entry
+            entry = self._decoder_for(stored_event.topic)
+        cls, decoder, current = entry
         try:
-            if stored_version == getattr(cls, "class_version", 1):
-                state = decoder.decode(_with_origin(stored_event))
-                return state
-            return _upcast(cls, stored_version, stored_event)
+            if current:
+                return decoder.decode(_with_origin(stored_event))
+            return _upcast(cls, split_topic(stored_event.topic)[1], stored_event)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError) as e:
             msg = (
                 f"Failed to decode stored event {stored_event.topic} of "
@@ -79,13 +75,24 @@ class MsgspecMapper(Mapper[UUID]):
             )
             raise MapperDeserialisationError(msg) from e
 
+    def _decoder_for(self, topic: str) -> tuple[type[Any], msgspec.json.Decoder[Any], bool]:
+        base, stored_version = split_topic(topic)
+        cls = resolve_topic(base)
+        entry = (cls, msgspec.json.Decoder(type=cls), stored_version == getattr(cls, "class_version", 1))
+        self._decoders[topic] = entry
+        return entry
+
+
+_last_id: list[Any] = [None, b""]
+
 
 def _with_origin(stored: StoredEvent) -> bytes:
-    """Splice originator id and version into the stored JSON object (cheaper than re-encoding)."""
-    head = b'{"originator_id":"%s","originator_version":%d' % (
-        str(stored.originator_id).encode(),
-        stored.originator_version,
-    )
+    """Splice originator id and version into the stored JSON object (cheaper than re-encoding).
+
+    An aggregate's events share one id: its text form is kept from the previous call."""
+    if stored.originator_id != _last_id[0]:
+        _last_id[0], _last_id[1] = stored.originator_id, str(stored.originator_id).encode()
+    head = b'{"originator_id":"%s","originator_version":%d' % (_last_id[1], stored.originator_version)
     state = bytes(stored.state)
     return head + (b"}" if state == b"{}" else b"," + state[1:])
 

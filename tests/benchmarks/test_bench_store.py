@@ -68,7 +68,9 @@ def evaluation_of_40(app: JixiaoApplication) -> UUID:
             for j in range(10):
                 rule = RatioToTarget() if j % 2 == 0 else Manual()
                 e.define_indicator(  # type: ignore[attr-defined]
-                    IndicatorSpec(f"{i}.{j}", f"指标{i}.{j}", Decimal("2.5"), parent=f"{i}", rule=rule, target="≥1000件")
+                    IndicatorSpec(
+                        f"{i}.{j}", f"指标{i}.{j}", Decimal("2.5"), parent=f"{i}", rule=rule, target="≥1000件"
+                    )
                 )
 
     app.on_evaluation(ACTOR, ev.id, tree)

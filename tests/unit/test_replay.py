@@ -7,6 +7,7 @@ the recorded events are passed through the stored-event mapper and replayed from
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from domain.evaluation import Evaluation, EvaluationKind, Evaluator
 from domain.indicators import IndicatorSpec, LedgerSource
 from domain.ledger import EntryKind, FundingSource, Project, SourceTotals
 from domain.rules import Band, Bands, Checklist, ChecklistItem, Manual, RatioToTarget, RuleInput
+from services.app.application import replay as fold
 from services.app.mapper import MsgspecMapper
 
 ACTOR = Actor("u1", "evaluator", "360100", "corr")
@@ -129,10 +131,17 @@ def snapshot(e: Evaluation) -> Any:
 
 
 def replay(events: list[Any]) -> Any:
-    aggregate = None
-    for event in events:
-        aggregate = MAPPER.to_domain_event(MAPPER.to_stored_event(event)).mutate(aggregate)
-    return aggregate
+    """Through the stored-event mapper, folded by the library's mutate and by the app's fast fold."""
+    decoded = [MAPPER.to_domain_event(MAPPER.to_stored_event(event)) for event in events]
+    by_library = None
+    for event in decoded:
+        by_library = event.mutate(by_library)
+    by_app = fold(None, decoded)
+    assert by_library is not None and by_app is not None
+    assert by_app.__dict__.keys() == by_library.__dict__.keys()
+    assert (by_app.version, by_app.modified_on) == (by_library.version, by_library.modified_on)
+    assert copy.deepcopy(by_app).__dict__ == by_app.__dict__  # the cache's copy is faithful
+    return by_app
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
