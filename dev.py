@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Bootstrap: ``python3 dev.py up`` starts the platform, ``python3 dev.py test`` runs every check.
+
+Needs only Python ≥ 3.11. Creates ``.venv`` and installs the project into it (again only
+when pyproject.toml changed), then runs the command inside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".jixiao-installed"
+
+
+def run(*args: str | Path) -> int:
+    return subprocess.call([str(a) for a in args], cwd=ROOT)
+
+
+def ensure_installed() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be run by an older python3
+        sys.exit(f"jixiao 需要 Python ≥ 3.11，当前为 {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print("创建虚拟环境 .venv …", flush=True)
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not STAMP.exists() or STAMP.read_text() != want:
+        print("安装依赖（首次需要几分钟）…", flush=True)
+        subprocess.check_call([BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=ROOT)
+        subprocess.check_call([BIN / "python", "-m", "pip", "install", "-q", "-e", ".[test]"], cwd=ROOT)
+        STAMP.write_text(want)
+
+
+def test(extra: list[str]) -> int:
+    for step in (
+        [BIN / "ruff", "check", "."],
+        [BIN / "ruff", "format", "--check", "."],
+        [BIN / "mypy"],
+    ):
+        code = run(*step)
+        if code:
+            print(f"检查未通过：{' '.join(str(s) for s in step)}", file=sys.stderr)
+            return code
+    code = run(BIN / "python", "-m", "pytest", "-m", "not benchmark", *extra)
+    if code == 5:
+        print("pytest 没有收集到任何测试：视为失败", file=sys.stderr)
+    return code
+
+
+def main() -> int:
+    command, *rest = sys.argv[1:] or ["help"]
+    if command not in ("up", "test", "bench"):
+        print(__doc__)
+        return 2
+    ensure_installed()
+    if command == "up":
+        return run(BIN / "jixiao", "up", *rest)
+    if command == "bench":
+        return run(BIN / "python", "-m", "pytest", "-m", "benchmark", "tests/benchmarks", "-s", "-q", *rest)
+    return test(rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

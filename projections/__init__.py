@@ -1,0 +1,1 @@
+"""Read models rebuilt from the event log (one folder per projection; see issue 3)."""
