@@ -510,5 +510,5 @@ def _inputs_from_measure(m: Measure) -> dict[str, Any]:
     if m.date is not None:
         out["completed_on"] = m.date
     if m.phrase:
-        out["category"] = m.phrase
+        out["category"] = m.raw  # categories are matched on the text as written
     return out
