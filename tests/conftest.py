@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -45,3 +45,16 @@ def database_url(postgres_url: str) -> Iterator[str]:
     yield make_conninfo(**{k: v for k, v in info.items() if v is not None})
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def count_events(url: str) -> int:
+    """Rows in the event table: what a refused command must not change."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM jixiao_events").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.fixture
+def event_count(database_url: str) -> Callable[[], int]:
+    return lambda: count_events(database_url)

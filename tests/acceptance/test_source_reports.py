@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from domain.context import Actor
@@ -180,14 +180,9 @@ def test_score_command_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: 
     assert "weight" in err and "$.indicators[0]" in err
 
 
-def count_events(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT count(*) FROM jixiao_events").fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def test_every_report_imports_into_postgres_and_reads_back_the_same(database_url: str) -> None:
+def test_every_report_imports_into_postgres_and_reads_back_the_same(
+    database_url: str, event_count: Callable[[], int]
+) -> None:
     app = build_application(database_url)
     with app:
         summary = seed_demo(app, REPORTS)
@@ -198,11 +193,11 @@ def test_every_report_imports_into_postgres_and_reads_back_the_same(database_url
             assert stored.total() == s.evaluation.total(), path.name
             assert stored.flags() == s.evaluation.flags(), path.name
             assert stored.version == s.evaluation.version
-        before = count_events(database_url)
+        before = event_count()
         with pytest.raises(AlreadyExists):
             import_report(app, REPORTS / "000-nanchang-2022.yaml", "360100", "again")
         again = seed_demo(app, REPORTS)
         assert (again.tenants, again.users, again.templates, again.imported) == (0, 0, 0, [])
-        assert count_events(database_url) == before
+        assert event_count() == before
         nanchang = app.evaluation(scored("000-nanchang-2022.yaml").evaluation.id)
         assert (nanchang.total(), nanchang.grade()) == (Decimal("99.74"), "优秀")

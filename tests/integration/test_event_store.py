@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
-import psycopg
 import pytest
 
 from domain.context import Actor
@@ -31,13 +30,6 @@ def app(database_url: str) -> Iterator[JixiaoApplication]:
     application.close()
 
 
-def count_events(url: str) -> int:
-    with psycopg.connect(url) as conn:
-        row = conn.execute("SELECT count(*) FROM jixiao_events").fetchone()
-        assert row is not None
-        return int(row[0])
-
-
 def evaluation_with_tree(app: JixiaoApplication) -> Evaluation:
     app.register_tenant(ADMIN, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
     project = app.register_project(ADMIN, "360100", "P1", "医疗保险业务经办能力提升项目", 2022)
@@ -52,10 +44,12 @@ def evaluation_with_tree(app: JixiaoApplication) -> Evaluation:
     return app.evaluation(ev.id)
 
 
-def test_refused_commands_store_no_event(app: JixiaoApplication, database_url: str) -> None:
+def test_refused_commands_store_no_event(
+    app: JixiaoApplication, database_url: str, event_count: Callable[[], int]
+) -> None:
     ev = evaluation_with_tree(app)
     project_id = ev.project_id
-    before = count_events(database_url)
+    before = event_count()
     refusals = [
         lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(41), "超过分值"),
         lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "9.9", Decimal(1), "未知指标"),
@@ -77,7 +71,7 @@ def test_refused_commands_store_no_event(app: JixiaoApplication, database_url: s
         with pytest.raises(DomainError) as info:
             refuse()
         assert info.value.message  # a Chinese message, not an empty error
-    assert count_events(database_url) == before
+    assert event_count() == before
     assert app.evaluation(ev.id).version == ev.version
 
 
@@ -111,10 +105,12 @@ def test_deterministic_ids_refuse_duplicates(app: JixiaoApplication) -> None:
         app.register_project(ADMIN, "360100", "P1", "同一个项目", 2022)
 
 
-def test_two_concurrent_conflicting_commands_one_wins(app: JixiaoApplication, database_url: str) -> None:
+def test_two_concurrent_conflicting_commands_one_wins(
+    app: JixiaoApplication, database_url: str, event_count: Callable[[], int]
+) -> None:
     ev = evaluation_with_tree(app)
     app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
-    before = count_events(database_url)
+    before = event_count()
     both_loaded = threading.Barrier(2)
     outcomes: list[str] = []
     lock = threading.Lock()
@@ -138,21 +134,21 @@ def test_two_concurrent_conflicting_commands_one_wins(app: JixiaoApplication, da
     for t in threads:
         t.join(timeout=30)
     assert sorted(o.split("@")[0] for o in outcomes) == ["conflict", "ok"]
-    assert count_events(database_url) == before + 1
+    assert event_count() == before + 1
     assert len([d for d in app.evaluation(ev.id).deductions.values() if d.active]) == 1
 
 
 def test_stale_expected_version_is_a_conflict_and_stores_nothing(
-    app: JixiaoApplication, database_url: str
+    app: JixiaoApplication, event_count: Callable[[], int]
 ) -> None:
     ev = evaluation_with_tree(app)
     stale = ev.version
     app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "第一次")
-    before = count_events(database_url)
+    before = event_count()
     with pytest.raises(ConflictError) as info:
         app.apply_deduction(EVALUATOR, ev.id, "D2", "1.2", Decimal(1), "基于旧版本", expected_version=stale)
     assert info.value.current_version == stale + 1
-    assert count_events(database_url) == before
+    assert event_count() == before
 
 
 def test_time_travel_by_version(app: JixiaoApplication) -> None:
