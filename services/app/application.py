@@ -18,6 +18,9 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg.rows import tuple_row
+from psycopg.sql import SQL, Identifier
 
 from domain.context import Actor, acting
 from domain.errors import AlreadyExists, DomainError, NotFound
@@ -70,13 +73,44 @@ class JixiaoApplication(Application[UUID]):
     # ---- plumbing ------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id, version=version, projector_func=replay)
+            if self.repository.cache is not None and version is None:
+                aggregate: Aggregate = self.repository.get(aggregate_id, projector_func=replay)
+            else:
+                aggregate = self.history(aggregate_id, version)
         except AggregateNotFoundError:
             raise NotFound(
                 f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found"
             ) from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found")
+        return aggregate
+
+    def history(self, aggregate_id: UUID, version: int | None = None) -> Any:
+        """Rebuild an aggregate (as of ``version``) straight from its rows.
+
+        One prepared SELECT with tuple rows, each row decoded by msgspec and folded at once:
+        no intermediate StoredEvent objects. Falls back to the repository on other recorders.
+        """
+        recorder = self.recorder
+        if not isinstance(recorder, PostgresApplicationRecorder):
+            return self.repository.get(aggregate_id, version=version, projector_func=replay)
+        query = SQL("SELECT originator_version, topic, state FROM {} WHERE originator_id = %s").format(
+            Identifier(recorder.events_table_name)
+        )
+        params: list[Any] = [aggregate_id]
+        if version is not None:
+            query += SQL(" AND originator_version <= %s")
+            params.append(version)
+        query += SQL(" ORDER BY originator_version")
+        with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+            cur.execute(query, params, prepare=True)
+            rows = cur.fetchall()
+        mapper = self.mapper
+        assert isinstance(mapper, MsgspecMapper)
+        decode = mapper.decode_row
+        aggregate = replay(None, (decode(aggregate_id, v, topic, state) for v, topic, state in rows))
+        if aggregate is None:
+            raise AggregateNotFoundError(aggregate_id)
         return aggregate
 
     def store(self, *aggregates: Aggregate) -> None:

@@ -36,11 +36,11 @@ def split_topic(topic: str) -> tuple[str, int]:
 
 
 def encode_event(event: Any) -> bytes:
-    """The canonical JSON of an event's state (without originator id and version)."""
-    state = msgspec.to_builtins(event, enc_hook=None, builtin_types=None, order=None)
-    state.pop("originator_id", None)
-    state.pop("originator_version", None)
-    return _ENCODER.encode(state)
+    """The canonical JSON of an event, originator id and version included.
+
+    The id and version duplicate the row's columns on purpose: a row decodes in one call,
+    and a row whose JSON disagrees with its columns is refused when read."""
+    return _ENCODER.encode(event)
 
 
 class MsgspecMapper(Mapper[UUID]):
@@ -60,20 +60,34 @@ class MsgspecMapper(Mapper[UUID]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        entry = self._decoders.get(stored_event.topic)
+        oid = stored_event.originator_id
+        return self.decode_row(
+            oid if isinstance(oid, UUID) else UUID(oid),
+            stored_event.originator_version,
+            stored_event.topic,
+            stored_event.state,
+        )
+
+    def decode_row(self, originator_id: UUID, version: int, topic: str, state: bytes) -> Any:
+        entry = self._decoders.get(topic)
         if entry is None:
-            entry = self._decoder_for(stored_event.topic)
+            entry = self._decoder_for(topic)
         cls, decoder, current = entry
         try:
-            if current:
-                return decoder.decode(_with_origin(stored_event))
-            return _upcast(cls, split_topic(stored_event.topic)[1], stored_event)
+            if not current:
+                return _upcast(cls, split_topic(topic)[1], originator_id, version, state)
+            try:
+                event = decoder.decode(state)
+            except msgspec.ValidationError:
+                # rows written before id and version were part of the JSON
+                event = decoder.decode(_with_origin(originator_id, version, state))
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError) as e:
-            msg = (
-                f"Failed to decode stored event {stored_event.topic} of "
-                f"{stored_event.originator_id} v{stored_event.originator_version}: {e}"
-            )
+            msg = f"Failed to decode stored event {topic} of {originator_id} v{version}: {e}"
             raise MapperDeserialisationError(msg) from e
+        if event.originator_version != version or event.originator_id != originator_id:
+            msg = f"Stored event {originator_id} v{version} disagrees with its row (JSON says v{event.originator_version})"
+            raise MapperDeserialisationError(msg)
+        return event
 
     def _decoder_for(self, topic: str) -> tuple[type[Any], msgspec.json.Decoder[Any], bool]:
         base, stored_version = split_topic(topic)
@@ -83,25 +97,17 @@ class MsgspecMapper(Mapper[UUID]):
         return entry
 
 
-_last_id: list[Any] = [None, b""]
-
-
-def _with_origin(stored: StoredEvent) -> bytes:
-    """Splice originator id and version into the stored JSON object (cheaper than re-encoding).
-
-    An aggregate's events share one id: its text form is kept from the previous call."""
-    if stored.originator_id != _last_id[0]:
-        _last_id[0], _last_id[1] = stored.originator_id, str(stored.originator_id).encode()
-    head = b'{"originator_id":"%s","originator_version":%d' % (_last_id[1], stored.originator_version)
-    state = bytes(stored.state)
+def _with_origin(originator_id: UUID, version: int, state: bytes) -> bytes:
+    head = b'{"originator_id":"%s","originator_version":%d' % (str(originator_id).encode(), version)
+    state = bytes(state)
     return head + (b"}" if state == b"{}" else b"," + state[1:])
 
 
-def _upcast(cls: type[Any], from_version: int, stored: StoredEvent) -> Any:
-    state: dict[str, Any] = msgspec.json.decode(stored.state)
+def _upcast(cls: type[Any], from_version: int, originator_id: UUID, version: int, state: bytes) -> Any:
+    data: dict[str, Any] = msgspec.json.decode(state)
     while from_version < getattr(cls, "class_version", 1):
-        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+        getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(data)
         from_version += 1
-    state["originator_id"] = str(stored.originator_id)
-    state["originator_version"] = stored.originator_version
-    return msgspec.convert(state, cls, strict=False)
+    data["originator_id"] = str(originator_id)
+    data["originator_version"] = version
+    return msgspec.convert(data, cls, strict=False)
