@@ -30,21 +30,15 @@ class TenantAggregate(Aggregate):
         return cls._create(event_class, id=id, meta=stamp(tenant, reason), **kwargs)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        """A fast copy for the repository's cache: immutable values (frozen Structs, str,
-        Decimal, tuples) are shared; containers and mutable parts are copied by ``_copy``.
-        The library deep-copies every cached aggregate before a command, so this matters."""
+        """A fast copy for the repository's cache, which copies every cached aggregate
+        before a command. House rule that makes it correct: aggregate state holds only
+        immutable values (frozen Structs, str, Decimal, tuples) or one level of list/dict
+        of them, so copying the containers is a deep copy."""
         clone = object.__new__(type(self))
-        clone.__dict__.update({k: _copy(v) for k, v in self.__dict__.items()})
+        clone.__dict__.update(
+            {k: (v.copy() if type(v) is dict or type(v) is list else v) for k, v in self.__dict__.items()}
+        )
         return clone
 
     def _emit(self, event_class: type[Any], *, reason: str = "", **kwargs: Any) -> None:
         self.trigger_event(event_class, meta=stamp(self.tenant, reason), **kwargs)
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    clone = getattr(value, "clone", None)
-    return clone() if clone is not None else value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -83,7 +84,9 @@ _SUFFIX_LE = ("以内", "以下", "之内")
 _SUFFIX_GE = ("以上",)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_measure(text: str) -> Measure:
+    """Parse a target or actual as written (pure; cached, as the same texts recur on every command)."""
     raw = text.strip()
     rest = raw
     comparator: Comparator | None = None

@@ -29,7 +29,7 @@ from services.app.store import postgres_env
 from tests.benchmarks.conftest import p, rate, report, timings
 
 ACTOR = Actor("bench", "evaluator", "360100", "bench")
-COMMANDS = 600
+COMMANDS = 1000
 
 
 class Counter(Aggregate):
@@ -97,9 +97,9 @@ def test_record_actual_and_rescore_vs_plain_eventsourcing(stores: tuple[JixiaoAp
         our_command()
         plain_command()
     results = {"ours": [], "plain": []}  # type: dict[str, list[float]]
-    for _ in range(3):  # interleave rounds: the machine's noise hits both alike
-        results["plain"].append(rate(plain_command, COMMANDS // 3))
-        results["ours"].append(rate(our_command, COMMANDS // 3))
+    for _ in range(5):  # interleave rounds: the machine's noise hits both alike
+        results["plain"].append(rate(plain_command, COMMANDS // 5))
+        results["ours"].append(rate(our_command, COMMANDS // 5))
     ours_rate, plain_rate = max(results["ours"]), max(results["plain"])
     scored = ours.evaluation(ev)
     assert scored.total() > 0
