@@ -33,6 +33,20 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
+    pr = sub.add_parser("projections", help="读模型投影：状态、重建、运行")
+    prs = pr.add_subparsers(dest="action", required=True)
+    prs.add_parser("status", help="各投影的位置与落后量")
+    rb = prs.add_parser("rebuild", help="在线从零重建一个投影（完成后切换）")
+    rb.add_argument("name")
+    rn = prs.add_parser("run", help="持续跟随事件日志")
+    rn.add_argument("--once", action="store_true", help="追平后退出")
+    v = sub.add_parser("verify", help="校验事件是否被篡改（哈希链与签名检查点）")
+    v.add_argument("--tenant", default=None)
+    v.add_argument("--checkpoint", type=Path, default=None, help="已导出的签名检查点文件")
+    cp = sub.add_parser("checkpoints", help="导出签名检查点")
+    cps = cp.add_subparsers(dest="action", required=True)
+    ex = cps.add_parser("export")
+    ex.add_argument("file", type=Path)
     return p
 
 
@@ -59,6 +73,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands.imports import cmd_import
 
             return cmd_import(args.files, args.tenant, args.actor)
+        if args.command in ("projections", "verify", "checkpoints"):
+            from services.commands import projections as pc
+
+            if args.command == "verify":
+                return pc.cmd_verify(args.tenant, args.checkpoint)
+            if args.command == "checkpoints":
+                return pc.cmd_export(args.file)
+            if args.action == "status":
+                return pc.cmd_status()
+            if args.action == "rebuild":
+                return pc.cmd_rebuild(args.name)
+            return pc.cmd_run(args.once)
         if args.command == "up":
             from services.commands.up import cmd_up
 

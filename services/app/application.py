@@ -12,9 +12,11 @@ import contextlib
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from itertools import takewhile
 from typing import Any, TypeVar
 from uuid import UUID
 
+import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, OriginatorVersionError
 from eventsourcing.persistence import IntegrityError, Mapper
@@ -34,7 +36,7 @@ from domain.templates import IndicatorTemplate, usable_by
 from domain.tenants import Role, Tenant, TenantLevel, User
 from services.app.errors import ConflictError
 from services.app.mapper import MsgspecMapper
-from services.app.store import TABLE_PREFIX, postgres_env
+from services.app.store import IMMUTABLE_EVENTS_SQL, TABLE_PREFIX, postgres_env
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -85,7 +87,9 @@ class JixiaoApplication(Application[UUID]):
             raise NotFound(f"{_LABEL.get(cls, '记录')}不存在", code=f"{cls.__name__.lower()}.not_found")
         return aggregate
 
-    def history(self, aggregate_id: UUID, version: int | None = None) -> Any:
+    def history(
+        self, aggregate_id: UUID, version: int | None = None, until: datetime.datetime | None = None
+    ) -> Any:
         """Rebuild an aggregate (as of ``version``) straight from its rows.
 
         One prepared SELECT with tuple rows, each row decoded by msgspec and folded at once:
@@ -93,7 +97,13 @@ class JixiaoApplication(Application[UUID]):
         """
         recorder = self.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
-            return self.repository.get(aggregate_id, version=version, projector_func=replay)
+            stored: Iterable[Any] = self.events.get(aggregate_id, lte=version)
+            if until is not None:
+                stored = takewhile(lambda e: e.timestamp <= until, stored)
+            found = replay(None, stored)
+            if found is None:
+                raise AggregateNotFoundError(aggregate_id)
+            return found
         query = SQL("SELECT originator_version, topic, state FROM {} WHERE originator_id = %s").format(
             Identifier(recorder.events_table_name)
         )
@@ -108,7 +118,10 @@ class JixiaoApplication(Application[UUID]):
         mapper = self.mapper
         assert isinstance(mapper, MsgspecMapper)
         decode = mapper.decode_row
-        aggregate = replay(None, (decode(aggregate_id, v, topic, state) for v, topic, state in rows))
+        events: Iterable[Any] = (decode(aggregate_id, v, topic, state) for v, topic, state in rows)
+        if until is not None:
+            events = takewhile(lambda e: e.timestamp <= until, events)
+        aggregate = replay(None, events)
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate
@@ -341,8 +354,16 @@ _LABEL: Mapping[type[Any], str] = {
 
 
 def build_application(database_url: str, *, cache_size: int = 0, pool_size: int = 5) -> JixiaoApplication:
-    """The application on PostgreSQL (creates the event table on first use)."""
-    return JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
+    """The application on PostgreSQL: creates the event table on first use and makes stored events
+    immutable (a trigger refuses UPDATE, DELETE and TRUNCATE for every role that honours triggers)."""
+    app = JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(7305)")  # concurrent start-ups: one installs at a time
+        try:
+            conn.execute(IMMUTABLE_EVENTS_SQL)
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(7305)")
+    return app
 
 
 def build_in_memory() -> JixiaoApplication:

@@ -25,3 +25,15 @@ def postgres_env(database_url: str, *, pool_size: int = 5, cache_size: int = 0) 
         env["AGGREGATE_CACHE_MAXSIZE"] = str(cache_size)
         env["AGGREGATE_CACHE_FASTFORWARD"] = "y"
     return env
+
+
+IMMUTABLE_EVENTS_SQL = """
+CREATE OR REPLACE FUNCTION jixiao_events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '已记录的事件不可修改或删除（%）', TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE OR REPLACE TRIGGER jixiao_events_immutable
+    BEFORE UPDATE OR DELETE ON jixiao_events FOR EACH ROW EXECUTE FUNCTION jixiao_events_are_immutable();
+CREATE OR REPLACE TRIGGER jixiao_events_no_truncate
+    BEFORE TRUNCATE ON jixiao_events FOR EACH STATEMENT EXECUTE FUNCTION jixiao_events_are_immutable();
+"""

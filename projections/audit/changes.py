@@ -1,0 +1,100 @@
+"""What each event changed: its subject and the subject's value before and after.
+
+Values are read from the folded aggregate, so "before → after" is what the platform showed,
+whatever the event itself carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+Value = Callable[[Any, Any], Any]  # (aggregate or None, event) -> JSON-able value
+
+
+def _node(key_of: Callable[[Any], str], part: Callable[[Any, Any], Any]) -> Value:
+    def value(agg: Any, event: Any) -> Any:
+        if agg is None:
+            return None
+        node = agg.nodes.get(key_of(event))
+        return None if node is None else part(agg, node)
+
+    return value
+
+
+def _deduction(agg: Any, event: Any) -> Any:
+    if agg is None:
+        return None
+    d = agg.deductions.get(event.deduction_id)
+    return (
+        None
+        if d is None
+        else {"indicator": d.key, "points": str(d.points), "reason": d.reason, "active": d.active}
+    )
+
+
+def _attr(*names: str) -> Value:
+    def value(agg: Any, event: Any) -> Any:
+        if agg is None:
+            return None
+        return {n: msgspec.to_builtins(getattr(agg, n)) for n in names}
+
+    return value
+
+
+def _spec(agg: Any, node: Any) -> Any:
+    return msgspec.to_builtins(node.spec)
+
+
+def _actual(agg: Any, node: Any) -> Any:
+    score = agg.score_of(node)
+    return {"actual": node.actual, "score": None if score is None else str(score)}
+
+
+def _score(agg: Any, node: Any) -> Any:
+    score = agg.score_of(node)
+    return None if score is None else str(score)
+
+
+def _entry(agg: Any, event: Any) -> Any:
+    if agg is None:
+        return None
+    entry = next((e for e in agg.entries if e.entry_id == event.entry.entry_id), None)
+    return None if entry is None else msgspec.to_builtins(entry)
+
+
+def _key(event: Any) -> str:
+    return str(event.key)
+
+
+# event class name → (subject of the change, its value)
+CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "Evaluation.Started": (lambda e: "", _attr("kind", "evaluator", "year")),
+    "Evaluation.IndicatorDefined": (lambda e: e.spec.key, _node(lambda e: e.spec.key, _spec)),
+    "Evaluation.ActualRecorded": (_key, _node(_key, _actual)),
+    "Evaluation.IndicatorScored": (_key, _node(_key, _score)),
+    "Evaluation.LedgerFiguresSynced": (lambda e: "", _attr("ledger")),
+    "Evaluation.DeductionApplied": (lambda e: e.deduction_id, _deduction),
+    "Evaluation.DeductionRevised": (lambda e: e.deduction_id, _deduction),
+    "Evaluation.DeductionWithdrawn": (lambda e: e.deduction_id, _deduction),
+    "Evaluation.DeviationNoted": (_key, _node(_key, lambda a, n: n.deviation)),
+    "Evaluation.StatedScoreRecorded": (_key, _node(_key, lambda a, n: msgspec.to_builtins(n.stated_score))),
+    "Evaluation.StatedTotalRecorded": (lambda e: "", _attr("stated_total", "stated_grade")),
+    "Evaluation.StatusChanged": (lambda e: "", _attr("status")),
+    "Project.Registered": (lambda e: "", _attr("code", "name", "year")),
+    "Project.SummaryRecorded": (lambda e: "", _attr("achieved")),
+    "Project.EntryRecorded": (lambda e: e.entry.entry_id, _entry),
+    "Project.StatementRecorded": (lambda e: "", _attr("statement")),
+    "Tenant.Registered": (lambda e: e.code, _attr("name", "level", "parent")),
+    "Tenant.Renamed": (lambda e: "", _attr("name")),
+    "User.Registered": (lambda e: e.username, _attr("display_name", "roles")),
+    "User.RolesChanged": (lambda e: "", _attr("roles")),
+    "IndicatorTemplate.Published": (lambda e: e.name, _attr("name", "revision")),
+    "IndicatorTemplate.Revised": (lambda e: "", _attr("revision")),
+}
+
+
+def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
+    return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

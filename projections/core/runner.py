@@ -1,0 +1,184 @@
+"""Projectors: follow the event log in batches, each batch one transaction with its position.
+
+A projection's tables live in its own schema ``rm_<name>`` together with a one-row ``tracking``
+table, so the rows and the position commit together and a crash resumes exactly where the
+last committed batch ended. A rebuild fills ``rm_<name>__next`` beside the live schema while
+the live one keeps serving, then swaps the two by renaming them in one transaction under the
+projection's advisory lock: readers see the old view or the new one, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import Connection, Cursor
+
+from projections.core.stream import CHANNEL, Envelope, head, oldest_after, read_batch
+
+BATCH = 2000
+
+
+class Projection(Protocol):
+    name: str
+    version: int  # bump when the view's shape changes; `projections status` shows it
+
+    def create(self, cur: Cursor[Any], schema: str) -> None: ...
+
+    def handle(self, cur: Cursor[Any], schema: str, batch: list[Envelope]) -> None: ...
+
+
+def live_schema(name: str) -> str:
+    return f"rm_{name}"
+
+
+def _lock_key(name: str) -> int:
+    return zlib.crc32(f"jixiao.projection.{name}".encode())
+
+
+@dataclass(frozen=True)
+class Status:
+    name: str
+    version: int
+    position: int
+    head: int
+    lag_events: int
+    lag_seconds: float
+
+
+def _create_schema(cur: Cursor[Any], projection: Projection, schema: str) -> None:
+    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    cur.execute(
+        f"CREATE TABLE IF NOT EXISTS {schema}.tracking (one boolean PRIMARY KEY DEFAULT true CHECK (one), "
+        "position bigint NOT NULL, version int NOT NULL, last_event_at timestamptz, updated_at timestamptz)"
+    )
+    cur.execute(
+        f"INSERT INTO {schema}.tracking (position, version, updated_at) VALUES (0, %s, now()) "
+        "ON CONFLICT (one) DO NOTHING",
+        (projection.version,),
+    )
+    projection.create(cur, schema)
+
+
+class Projector:
+    """Runs one projection against one database."""
+
+    def __init__(self, url: str, projection: Projection, batch: int = BATCH) -> None:
+        self.url = url
+        self.projection = projection
+        self.batch = batch
+        self.conn: Connection[Any] = psycopg.connect(url, autocommit=False)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Projector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema(self) -> str:
+        return live_schema(self.projection.name)
+
+    def ensure(self) -> None:
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(self.projection.name),))
+            _create_schema(cur, self.projection, self.schema)
+
+    def step(self, schema: str | None = None, upto: int | None = None) -> int:
+        """Project one batch into ``schema`` (the live one by default); returns how many events."""
+        schema = schema or self.schema
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            if schema == self.schema:  # a rebuild's swap takes this lock to stop the live projector
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(self.projection.name),))
+            return self._step(cur, schema, upto)
+
+    def _step(self, cur: Cursor[Any], schema: str, upto: int | None = None) -> int:
+        row = cur.execute(f"SELECT position FROM {schema}.tracking FOR UPDATE").fetchone()
+        assert row is not None
+        events = read_batch(cur, int(row[0]), self.batch, upto)
+        if not events:
+            return 0
+        self.projection.handle(cur, schema, events)
+        cur.execute(
+            f"UPDATE {schema}.tracking SET position = %s, last_event_at = %s, updated_at = now()",
+            (events[-1].position, events[-1].timestamp),
+        )
+        return len(events)
+
+    def catch_up(self) -> int:
+        total = 0
+        while n := self.step():
+            total += n
+        return total
+
+    def run(self, should_stop: Callable[[], bool], idle_wait: float = 1.0) -> None:
+        """Follow the log until ``should_stop``; wakes on the library's NOTIFY, polls as a fallback."""
+        self.ensure()
+        listener = psycopg.connect(self.url, autocommit=True)
+        try:
+            listener.execute(f"LISTEN {CHANNEL}")
+            while not should_stop():
+                if self.step():
+                    continue
+                for _ in listener.notifies(timeout=idle_wait, stop_after=1):
+                    pass
+        finally:
+            listener.close()
+
+    # ---- rebuild ------------------------------------------------------------------------------
+    def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Build the view from zero beside the live one, then swap; returns events projected."""
+        name = self.projection.name
+        building = f"{self.schema}__next"
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute(f"DROP SCHEMA IF EXISTS {building} CASCADE")
+            _create_schema(cur, self.projection, building)
+        with self.conn.cursor() as cur:
+            target, _ = head(cur)
+        self.conn.commit()
+        done = 0
+        while n := self.step(building, upto=target):
+            done += n
+            if progress:
+                progress(done, target)
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(name),))  # the live projector waits
+            while n := self._step(cur, building):
+                done += n
+            live = cur.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)).fetchone()
+            if live:
+                cur.execute(f"DROP SCHEMA IF EXISTS {self.schema}__old CASCADE")
+                cur.execute(f"ALTER SCHEMA {self.schema} RENAME TO {self.schema}__old")
+            cur.execute(f"ALTER SCHEMA {building} RENAME TO {self.schema}")
+            if live:
+                cur.execute(f"DROP SCHEMA {self.schema}__old CASCADE")
+        return done
+
+    def status(self) -> Status:
+        """Position and lag: events not yet projected, and how long the oldest of them has waited."""
+        with self.conn.cursor() as cur:
+            top, _ = head(cur)
+            row = cur.execute(f"SELECT position, version FROM {self.schema}.tracking").fetchone()
+            assert row is not None
+            position, version = int(row[0]), int(row[1])
+            waiting = oldest_after(cur, position) if top > position else None
+        self.conn.commit()
+        lag_s = (datetime.datetime.now(datetime.UTC) - waiting).total_seconds() if waiting else 0.0
+        return Status(self.projection.name, version, position, top, top - position, max(0.0, lag_s))
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return predicate()

@@ -1,0 +1,85 @@
+"""The event log as projections read it: rows after a position, in the global order.
+
+The library's default write path locks the events table while inserting, so notification ids
+become visible in order and a reader asking for ``> position`` never skips a row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from psycopg import Cursor
+
+from services.app.mapper import MsgspecMapper, split_topic
+
+EVENTS_TABLE = "jixiao_events"
+CHANNEL = "jixiao_events"  # the library NOTIFYs this channel on every insert
+
+_MAPPER = MsgspecMapper()
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    position: int
+    originator_id: UUID
+    version: int
+    topic: str
+    state: bytes
+    event: Any
+
+    @property
+    def tenant(self) -> str:
+        return str(self.event.meta.tenant)
+
+    @property
+    def timestamp(self) -> datetime.datetime:
+        ts: datetime.datetime = self.event.timestamp
+        return ts
+
+    @property
+    def type_name(self) -> str:
+        """``Evaluation.DeductionApplied`` from the topic ``domain.evaluation:Evaluation.DeductionApplied``."""
+        return split_topic(self.topic)[0].rpartition(":")[2]
+
+
+def read_batch(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Envelope]:
+    query = (
+        f"SELECT notification_id, originator_id, originator_version, topic, state FROM {EVENTS_TABLE} "
+        "WHERE notification_id > %s"
+        + (" AND notification_id <= %s" if upto is not None else "")
+        + " ORDER BY notification_id LIMIT %s"
+    )
+    params = (after, upto, limit) if upto is not None else (after, limit)
+    rows = cur.execute(query, params, prepare=True).fetchall()
+    decode = _MAPPER.decode_row
+    return [
+        Envelope(pos, oid, ver, topic, bytes(state), decode(oid, ver, topic, state))
+        for pos, oid, ver, topic, state in rows
+    ]
+
+
+class _Stamp(msgspec.Struct):
+    timestamp: datetime.datetime
+
+
+def head(cur: Cursor[Any]) -> tuple[int, datetime.datetime | None]:
+    """The newest position and its event time (0, None on an empty log)."""
+    row = cur.execute(
+        f"SELECT notification_id, state FROM {EVENTS_TABLE} ORDER BY notification_id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return 0, None
+    return int(row[0]), msgspec.json.decode(bytes(row[1]), type=_Stamp).timestamp
+
+
+def oldest_after(cur: Cursor[Any], position: int) -> datetime.datetime | None:
+    """The event time of the first event after ``position`` (None when there is none)."""
+    row = cur.execute(
+        f"SELECT state FROM {EVENTS_TABLE} WHERE notification_id > %s ORDER BY notification_id LIMIT 1",
+        (position,),
+    ).fetchone()
+    return None if row is None else msgspec.json.decode(bytes(row[0]), type=_Stamp).timestamp

@@ -1,0 +1,1 @@
+"""The tenant tree, users and templates, for scoping and roll-ups."""
