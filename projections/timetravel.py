@@ -7,9 +7,12 @@ by the same row functions), so it equals what the projection showed at that mome
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from uuid import UUID
 
-from domain.errors import DomainError
+from eventsourcing.application import AggregateNotFoundError
+
+from domain.errors import DomainError, NotFound
 from domain.evaluation import Evaluation
 from domain.ledger import Project
 from projections.ledgers.rows import Ledger, ledger_of
@@ -26,6 +29,15 @@ def _check(at: datetime.datetime | None, version: int | None) -> None:
         raise DomainError("版本号从 1 开始", code="as_of.version_invalid")
 
 
+def _fold(
+    app: JixiaoApplication, aggregate_id: UUID, at: datetime.datetime | None, version: int | None
+) -> Any:
+    try:
+        return app.history(aggregate_id, version=version, until=at)
+    except AggregateNotFoundError:
+        return None
+
+
 def evaluation_as_of(
     app: JixiaoApplication,
     evaluation_id: UUID,
@@ -34,9 +46,9 @@ def evaluation_as_of(
     version: int | None = None,
 ) -> Scorecard:
     _check(at, version)
-    e = app.history(evaluation_id, version=version, until=at)
+    e = _fold(app, evaluation_id, at, version)
     if not isinstance(e, Evaluation):
-        raise DomainError("该时间点评价尚不存在", code="evaluation.not_found")
+        raise NotFound("该时间点评价尚不存在", code="evaluation.not_found")
     return scorecard_of(e)
 
 
@@ -48,7 +60,7 @@ def ledger_as_of(
     version: int | None = None,
 ) -> Ledger:
     _check(at, version)
-    p = app.history(project_id, version=version, until=at)
+    p = _fold(app, project_id, at, version)
     if not isinstance(p, Project):
-        raise DomainError("该时间点项目尚不存在", code="project.not_found")
+        raise NotFound("该时间点项目尚不存在", code="project.not_found")
     return ledger_of(p)
