@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.core.stream import Envelope
-from projections.integrity.chain import GENESIS, event_hash, link
+from projections.integrity.chain import GENESIS, content_hash, link
 
 CHECKPOINT_EVERY = 1000  # events of one tenant between checkpoints
 
@@ -20,7 +20,7 @@ class IntegrityProjection:
         cur.execute(
             f"""
             CREATE TABLE IF NOT EXISTS {schema}.chain (
-                position bigint PRIMARY KEY, tenant text NOT NULL, event_hash bytea NOT NULL, chain_hash bytea NOT NULL);
+                position bigint PRIMARY KEY, tenant text NOT NULL, content_hash bytea NOT NULL, chain_hash bytea NOT NULL);
             CREATE INDEX IF NOT EXISTS chain_tenant ON {schema}.chain (tenant, position);
             CREATE TABLE IF NOT EXISTS {schema}.heads (
                 tenant text PRIMARY KEY, position bigint NOT NULL, chain_hash bytea NOT NULL, count bigint NOT NULL);
@@ -42,13 +42,13 @@ class IntegrityProjection:
         checkpoints = []
         for env in batch:
             _, previous, count = heads[env.tenant]
-            h = event_hash(env.position, env.originator_id, env.version, env.topic, env.state)
-            chained = link(previous, h)
+            h = content_hash(env.originator_id, env.version, env.topic, env.state)
+            chained = link(previous, env.position, h)
             heads[env.tenant] = (env.position, chained, count + 1)
             rows.append((env.position, env.tenant, h, chained))
             if (count + 1) % CHECKPOINT_EVERY == 0:
                 checkpoints.append((env.tenant, env.position, chained, count + 1))
-        with cur.copy(f"COPY {schema}.chain (position, tenant, event_hash, chain_hash) FROM STDIN") as copy:
+        with cur.copy(f"COPY {schema}.chain (position, tenant, content_hash, chain_hash) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         cur.executemany(

@@ -19,7 +19,7 @@ from typing import Any
 from psycopg import Connection
 
 from projections.core.stream import EVENTS_TABLE
-from projections.integrity.chain import GENESIS, event_hash, link, tenant_of
+from projections.integrity.chain import GENESIS, content_hash, link, tenant_of
 from projections.integrity.checkpoints import Checkpoint
 
 SCHEMA = "rm_integrity"
@@ -64,7 +64,7 @@ def verify(
         chain = {
             int(p): (t, bytes(e), bytes(c))
             for p, t, e, c in cur.execute(
-                f"SELECT position, tenant, event_hash, chain_hash FROM {SCHEMA}.chain"
+                f"SELECT position, tenant, content_hash, chain_hash FROM {SCHEMA}.chain"
             )
         }
         events: dict[int, tuple[str, bytes]] = {}
@@ -76,7 +76,7 @@ def verify(
                 owner = tenant_of(state)
             except Exception:  # an altered payload may no longer decode: attribute it via the chain
                 owner = chain.get(int(p), ("?", b"", b""))[0]
-            events[int(p)] = (owner, event_hash(int(p), oid, int(ver), topic, state))
+            events[int(p)] = (owner, content_hash(oid, int(ver), topic, state))
     conn.commit()
     findings: list[Finding] = []
     chained_head = max(chain, default=0)
@@ -110,7 +110,7 @@ def _chain_findings(
     broken: set[str] = set()
     for p in sorted(chain):
         tenant, stored_event, stored_chain = chain[p]
-        expected = link(previous.get(tenant, GENESIS), stored_event)
+        expected = link(previous.get(tenant, GENESIS), p, stored_event)
         if stored_chain != expected and tenant not in broken:
             out.append(Finding("chain_rewritten", p, tenant))
             broken.add(tenant)
@@ -125,7 +125,7 @@ def _checkpoint_findings(
     for cp in checkpoints:
         h = GENESIS
         for p in sorted(q for q, (t, _) in events.items() if t == cp.tenant and q <= cp.position):
-            h = link(h, events[p][1])
+            h = link(h, p, events[p][1])
         if h != cp.chain_hash:
             out.append(Finding("checkpoint_mismatch", cp.position, cp.tenant, f"检查点签名于 {cp.at}"))
     return out
