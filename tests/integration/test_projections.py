@@ -32,6 +32,7 @@ from projections.scorecards.queries import get_scorecard, list_scorecards
 from projections.timetravel import evaluation_as_of, ledger_as_of
 from services.app.application import JixiaoApplication, build_application
 from services.commands.demo import seed_demo
+from tests.integration.views import view_rows
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
@@ -48,30 +49,6 @@ def catch_up(url: str, *names: str) -> None:
         with Projector(url, projection(name)) as p:
             p.ensure()
             p.catch_up()
-
-
-def view_rows(url: str, schema: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table of a projection's schema except its tracking row, sorted: for view equality."""
-    with psycopg.connect(url) as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_name <> 'tracking'",
-                (schema,),
-            )
-        ]
-        out = {}
-        for t in tables:
-            cols = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
-                    "AND column_name <> 'updated_at' ORDER BY ordinal_position",
-                    (schema, t),
-                )
-            ]
-            out[t] = sorted(conn.execute(f"SELECT {', '.join(cols)} FROM {schema}.{t}").fetchall(), key=repr)
-    return out
 
 
 def test_views_of_the_source_reports_equal_the_domain(app: JixiaoApplication, database_url: str) -> None:
