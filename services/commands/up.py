@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
+from projections.registry import NAMES
 from services.app.application import build_application
 from services.commands.demo import DEMO_TENANTS, seed_demo
+from services.commands.projections import ensure_all, run_projectors
 from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
@@ -43,11 +46,20 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))
                 print("  演示用户：<角色>.<单位代码>，如 evaluator.360100、auditor.652829")
-            print("  试一试：jixiao score reports/000-nanchang-2022.yaml")
-            print("按 Ctrl-C 停止。", flush=True)
             app.close()
-            while not once:
-                time.sleep(3600)
+            ensure_all(endpoints.database_url)
+            stop = threading.Event()
+            threads = run_projectors(endpoints.database_url, stop)
+            print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
+            print("  试一试：jixiao score reports/000-nanchang-2022.yaml ；jixiao verify")
+            print("按 Ctrl-C 停止。", flush=True)
+            try:
+                while not once and all(t.is_alive() for t in threads):
+                    time.sleep(0.5)
+            finally:
+                stop.set()
+                for t in threads:
+                    t.join(timeout=5)
     except (EmbeddedServiceError, RuntimeConfigError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
