@@ -45,6 +45,13 @@ class AuditProjection:
                 aggregate_id uuid NOT NULL, version int NOT NULL, at timestamptz NOT NULL, actor_id text NOT NULL,
                 role text NOT NULL, actor_tenant text NOT NULL, correlation_id text NOT NULL, reason text NOT NULL,
                 action text NOT NULL, subject text NOT NULL, indicator text, before jsonb, after jsonb);
+            """
+        )
+
+    def indexes(self, cur: Cursor[Any], schema: str) -> None:
+        """Secondary indexes: a rebuild creates them once, after the bulk load."""
+        cur.execute(
+            f"""
             CREATE INDEX IF NOT EXISTS changes_aggregate ON {schema}.changes (aggregate_id, version);
             CREATE INDEX IF NOT EXISTS changes_subject ON {schema}.changes (aggregate_id, subject);
             CREATE INDEX IF NOT EXISTS changes_tenant ON {schema}.changes (tenant, at);

@@ -43,9 +43,17 @@ class Folder:
         """Fold ``env``; ``peek`` reads the aggregate before the event (it is then mutated in place)."""
         agg = self.before(cur, env)
         seen = peek(agg) if peek is not None else None
-        after = env.event.mutate(agg)
-        self._remember(env.originator_id, after)
-        return seen, after
+        if agg is None:
+            after = env.event.mutate(None)
+            self._remember(env.originator_id, after)
+            return seen, after
+        # the fold of services.app.application.replay: ``before`` already checked the version
+        env.event.apply(agg)
+        agg.__dict__["_version"] = env.version
+        agg.__dict__["_modified_on"] = env.event.timestamp
+        if self._cache.get(env.originator_id) is not agg:
+            self._remember(env.originator_id, agg)
+        return seen, agg
 
     def _load(self, cur: Cursor[Any], originator_id: UUID, upto: int) -> Any:
         rows = cur.execute(

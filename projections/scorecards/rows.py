@@ -10,7 +10,7 @@ import msgspec
 from msgspec import Struct
 
 from domain.evaluation import Evaluation
-from domain.indicators import level_of
+from domain.indicators import children_of, level_of
 
 
 class IndicatorRow(Struct, frozen=True):
@@ -67,6 +67,19 @@ def _json(value: Any) -> Any:
 def scorecard_of(e: Evaluation) -> Scorecard:
     specs = e.specs()
     leaves = {n.spec.key for n in e.leaves()}
+    kids = children_of(specs)
+    subtotals: dict[str, Decimal] = {}
+
+    def subtotal(key: str) -> Decimal:  # Scorecard.subtotal, with the tree built once and memoised
+        if key not in subtotals:
+            below = kids.get(key)
+            subtotals[key] = (
+                sum((subtotal(k.key) for k in below), Decimal(0))
+                if below
+                else e.score_of(e.nodes[key]) or Decimal(0)
+            )
+        return subtotals[key]
+
     indicators = []
     for key, node in e.nodes.items():
         spec = node.spec
@@ -84,7 +97,7 @@ def scorecard_of(e: Evaluation) -> Scorecard:
                 actual=node.actual,
                 rule_score=node.outcome.score if node.outcome else None,
                 deducted=e.deducted(key),
-                score=e.score_of(node) if leaf else e.subtotal(key),
+                score=e.score_of(node) if leaf else subtotal(key),
                 stated_score=node.stated_score,
                 deviation=node.deviation,
                 not_applicable=spec.not_applicable,

@@ -117,13 +117,22 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
                 return 1
         with psycopg.connect(endpoints.database_url) as conn:
             report = verify(conn, tenant, checkpoints)
+        app = build_application(endpoints.database_url)
+        try:
+            stale = app.stale_snapshots(tenant)
+        finally:
+            app.close()
+    for oid, version in stale:
+        print(f"✗ 快照与事件不符：{oid} 第 {version} 版（快照只是加速用的派生数据，可删除后由事件重建）")
     scope = f"单位 {tenant}" if tenant else "全部单位"
-    if report.ok:
+    if report.ok and not stale:
         print(
             f"✓ 完整性校验通过（{scope}）：{report.events:,} 个事件，哈希链 {report.chained:,} 项"
             + (f"，{len(checkpoints)} 个签名检查点一致" if checkpoints else "")
         )
         return 0
+    if report.ok:
+        return 1
     print(f"✗ 完整性校验失败（{scope}）：第一处问题 —— {report.findings[0]}")
     for f in report.findings[1:20]:
         print(f"  · {f}")
