@@ -47,7 +47,36 @@ def _parser() -> argparse.ArgumentParser:
     cps = cp.add_subparsers(dest="action", required=True)
     ex = cps.add_parser("export")
     ex.add_argument("file", type=Path)
+    tk = sub.add_parser("token", help="签发 API 令牌（管理员，在服务器上执行）")
+    tks = tk.add_subparsers(dest="action", required=True)
+    ti = tks.add_parser("issue", help="签发一个令牌并打印")
+    ti.add_argument("--tenant", required=True, help="用户所属单位代码")
+    ti.add_argument("--user", required=True, help="用户名")
+    ti.add_argument("--roles", required=True, help="角色，逗号分隔：preparer,evaluator,reviewer,auditor,admin")
+    ti.add_argument("--evaluations", default="", help="第三方评价机构：仅可访问的评价编号，逗号分隔")
+    ti.add_argument("--hours", type=float, default=12.0, help="有效小时数（默认 12）")
     return p
+
+
+def cmd_token(tenant: str, user: str, roles: str, evaluations: str, hours: float) -> int:
+    import datetime
+
+    from domain.tenants import Role
+    from services.api.auth import TokenConfig, issue
+    from services.runtime.settings import Settings
+
+    try:
+        parsed = tuple(Role(r.strip()) for r in roles.split(",") if r.strip())
+    except ValueError:
+        print(f"错误：未知角色 {roles!r}；可用：{', '.join(r.value for r in Role)}", file=sys.stderr)
+        return 2
+    if not parsed or hours <= 0:
+        print("错误：至少一个角色，有效期须大于 0", file=sys.stderr)
+        return 2
+    grants = tuple(e.strip() for e in evaluations.split(",") if e.strip())
+    config = TokenConfig.from_env(Settings.from_env().data_dir)
+    print(issue(config, user=user, tenant=tenant, roles=parsed, evaluations=grants, ttl=datetime.timedelta(hours=hours)))
+    return 0
 
 
 def cmd_score(files: Sequence[Path], tenant: str | None) -> int:
@@ -85,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "rebuild":
                 return pc.cmd_rebuild(args.name)
             return pc.cmd_run(args.once)
+        if args.command == "token":
+            return cmd_token(args.tenant, args.user, args.roles, args.evaluations, args.hours)
         if args.command == "up":
             from services.commands.up import cmd_up
 

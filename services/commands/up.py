@@ -4,16 +4,29 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
 from pathlib import Path
 
+import uvicorn
+
+from domain.tenants import Role
 from projections.registry import NAMES
+from services.api.app import create_app
+from services.api.auth import TokenConfig, issue
+from services.api.server import config, rate_limit
 from services.app.application import build_application
 from services.commands.demo import DEMO_TENANTS, seed_demo
 from services.commands.projections import ensure_all, run_projectors
 from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
+
+DEMO_TOKENS = (
+    ("preparer.360100", "360100", Role.PREPARER),
+    ("evaluator.360100", "360100", Role.EVALUATOR),
+    ("reviewer.360100", "360100", Role.REVIEWER),
+    ("auditor.360000", "360000", Role.AUDITOR),
+    ("admin.360100", "360100", Role.ADMIN),
+)
 
 
 def reports_dir() -> Path:
@@ -51,11 +64,21 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             stop = threading.Event()
             threads = run_projectors(endpoints.database_url, stop)
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
-            print("  试一试：jixiao score reports/000-nanchang-2022.yaml ；jixiao verify")
+            tokens = TokenConfig.from_env(settings.data_dir)
+            if demo and tokens.secret is not None:
+                print("  演示令牌（12 小时有效；jixiao token issue 可签发更多）：")
+                for user, tenant, role in DEMO_TOKENS:
+                    token = issue(tokens, user=user, tenant=tenant, roles=(role,))
+                    print(f"    {user}: {token}")
+            url = f"http://{settings.http_host}:{settings.http_port}"
+            print(f"  API 文档：{url}/api/docs")
+            print(f"jixiao 已就绪：{url}")
             print("按 Ctrl-C 停止。", flush=True)
             try:
-                while not once and all(t.is_alive() for t in threads):
-                    time.sleep(0.5)
+                if not once:
+                    api = create_app(endpoints.database_url, tokens, rate_per_second=rate_limit())
+                    server = uvicorn.Server(config(api, settings.http_host, settings.http_port))
+                    server.run()
             finally:
                 stop.set()
                 for t in threads:

@@ -1,0 +1,150 @@
+"""Bearer tokens: signed JWTs carrying user, tenant, roles and (for third parties) granted evaluations.
+
+Keys and issuer come from the environment (``docs/api.md`` lists them): by default an HS256
+secret generated once into the data directory; for an identity provider set
+``JIXIAO_JWT_JWKS_URL`` (RS256/ES256 keys fetched from the provider's JWKS endpoint) and
+``JIXIAO_JWT_ISSUER``/``JIXIAO_JWT_AUDIENCE`` to the provider's values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jwt
+
+from domain.tenants import Role
+
+ISSUER = "jixiao"
+AUDIENCE = "jixiao-api"
+
+
+class AuthError(Exception):
+    """Missing, malformed, expired or untrusted token: always 401."""
+
+    def __init__(self, detail: str, code: str = "auth.invalid") -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Principal:
+    user: str
+    tenant: str
+    roles: frozenset[Role]
+    evaluations: frozenset[str] = field(default_factory=frozenset)  # third-party grants: these only
+    token_id: str = ""
+
+    @property
+    def restricted(self) -> bool:
+        """A third-party evaluator's token: named evaluations only, nothing else."""
+        return bool(self.evaluations)
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+@dataclass(frozen=True)
+class TokenConfig:
+    secret: str | None
+    issuer: str = ISSUER
+    audience: str = AUDIENCE
+    jwks_url: str | None = None
+    default_ttl: datetime.timedelta = datetime.timedelta(hours=12)
+
+    @classmethod
+    def from_env(cls, data_dir: Path) -> TokenConfig:
+        jwks = os.environ.get("JIXIAO_JWT_JWKS_URL") or None
+        secret = os.environ.get("JIXIAO_JWT_SECRET") or (None if jwks else _secret_file(data_dir))
+        return cls(
+            secret=secret,
+            issuer=os.environ.get("JIXIAO_JWT_ISSUER") or ISSUER,
+            audience=os.environ.get("JIXIAO_JWT_AUDIENCE") or AUDIENCE,
+            jwks_url=jwks,
+        )
+
+
+def _secret_file(data_dir: Path) -> str:
+    path = data_dir / "jwt-secret"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def issue(
+    config: TokenConfig,
+    *,
+    user: str,
+    tenant: str,
+    roles: tuple[Role, ...],
+    evaluations: tuple[str, ...] = (),
+    ttl: datetime.timedelta | None = None,
+    now: datetime.datetime | None = None,
+) -> str:
+    if config.secret is None:
+        raise AuthError("本平台配置为外部身份提供方（JWKS），不能签发令牌", code="auth.cannot_issue")
+    now = now or datetime.datetime.now(datetime.UTC)
+    claims: dict[str, Any] = {
+        "iss": config.issuer,
+        "aud": config.audience,
+        "sub": user,
+        "tenant": tenant,
+        "roles": [r.value for r in roles],
+        "iat": int(now.timestamp()),
+        "exp": int((now + (ttl or config.default_ttl)).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    if evaluations:
+        claims["evaluations"] = list(evaluations)
+    return jwt.encode(claims, config.secret, algorithm="HS256")
+
+
+class Verifier:
+    def __init__(self, config: TokenConfig) -> None:
+        self.config = config
+        self._jwks = jwt.PyJWKClient(config.jwks_url) if config.jwks_url else None
+
+    def verify(self, header: str | None) -> Principal:
+        if not header:
+            raise AuthError("缺少身份令牌（Authorization: Bearer …）", code="auth.missing")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("身份令牌格式应为 Authorization: Bearer <令牌>", code="auth.malformed")
+        try:
+            if self._jwks is not None:
+                key: Any = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256", "ES256"]
+            else:
+                key, algorithms = self.config.secret, ["HS256"]
+            claims = jwt.decode(
+                token.strip(),
+                key,
+                algorithms=algorithms,
+                audience=self.config.audience,
+                issuer=self.config.issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthError("身份令牌已过期，请重新登录", code="auth.expired") from None
+        except jwt.PyJWTError:
+            raise AuthError("身份令牌无效", code="auth.invalid") from None
+        try:
+            roles = frozenset(Role(r) for r in claims.get("roles", []))
+            tenant = str(claims["tenant"])
+        except (KeyError, ValueError):
+            raise AuthError("身份令牌缺少单位或角色", code="auth.claims") from None
+        return Principal(
+            user=str(claims["sub"]),
+            tenant=tenant,
+            roles=roles,
+            evaluations=frozenset(str(e) for e in claims.get("evaluations", [])),
+            token_id=str(claims.get("jti", "")),
+        )

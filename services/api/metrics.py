@@ -1,0 +1,52 @@
+"""Prometheus metrics: requests, latencies, projection lag."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from psycopg import Connection
+
+
+class Metrics:
+    def __init__(self, projections: Sequence[str]) -> None:
+        self.registry = CollectorRegistry()
+        self.projections = list(projections)
+        self.requests = Counter(
+            "jixiao_http_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "jixiao_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+            registry=self.registry,
+        )
+        self.lag = Gauge(
+            "jixiao_projection_lag_events", "Events not yet projected", ["projection"], registry=self.registry
+        )
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route).observe(seconds)
+
+    def projection_lag(self, conn: Connection[Any]) -> dict[str, int]:
+        head_row = conn.execute("SELECT coalesce(max(notification_id), 0) FROM jixiao_events").fetchone()
+        head = int(head_row[0]) if head_row else 0
+        lags: dict[str, int] = {}
+        for name in self.projections:
+            try:
+                row = conn.execute(f"SELECT position FROM rm_{name}.tracking").fetchone()
+            except Exception:  # not created yet
+                conn.rollback()
+                continue
+            lags[name] = head - int(row[0]) if row else head
+            self.lag.labels(name).set(lags[name])
+        return lags
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,114 @@
+"""RFC 9457 problem+json: a Chinese ``title``/``detail``, a stable ``code``, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+
+from domain.errors import AlreadyExists, DomainError, InvalidState, NotFound
+from services.api.auth import AuthError
+from services.app.errors import ConflictError
+
+log = logging.getLogger("jixiao.api")
+
+PROBLEM = "application/problem+json"
+
+TITLES = {
+    400: "请求格式错误",
+    401: "未登录或令牌无效",
+    403: "无权执行此操作",
+    404: "资源不存在",
+    405: "不支持该请求方法",
+    409: "版本冲突",
+    412: "前置条件不满足",
+    413: "请求体过大",
+    422: "请求被拒绝",
+    428: "缺少前置条件",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+    503: "服务暂不可用",
+}
+
+
+class Problem(Exception):
+    def __init__(self, status: int, detail: str, code: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.code = code
+        self.extra = extra
+
+
+def problem(
+    request: Request[Any, Any, Any] | None, status: int, detail: str, code: str, **extra: Any
+) -> Response[Any]:
+    body: dict[str, Any] = {
+        "type": f"https://jixiao.example/problems/{code}",
+        "title": TITLES.get(status, "请求失败"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if request is not None:
+        body["instance"] = request.url.path
+        cid = request.scope.get("state", {}).get("correlation_id")
+        if cid:
+            body["correlation_id"] = cid
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {}
+    if status == 429 and "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if isinstance(exc, Problem):
+        return problem(request, exc.status, exc.detail, exc.code, **exc.extra)
+    if isinstance(exc, AuthError):
+        return problem(request, 401, exc.detail, exc.code)
+    if isinstance(exc, ConflictError):
+        return problem(request, 409, exc.message, exc.code, current_version=exc.current_version)
+    if isinstance(exc, NotFound):  # one code for "absent" and "outside your scope": nothing to tell apart
+        return problem(request, 404, exc.message, "not_found")
+    if isinstance(exc, AlreadyExists):
+        return problem(request, 409, exc.message, exc.code)
+    if isinstance(exc, InvalidState | DomainError):
+        return problem(request, 422, exc.message, exc.code, row=exc.row)
+    if isinstance(exc, ValidationException):
+        return problem(request, 400, _validation_detail(exc), "request.malformed")
+    if isinstance(exc, NotAuthorizedException):
+        return problem(request, 401, "未登录或令牌无效", "auth.invalid")
+    if isinstance(exc, PermissionDeniedException):
+        return problem(request, 403, "无权执行此操作", "forbidden")
+    if isinstance(exc, NotFoundException):
+        return problem(request, 404, "资源不存在", "not_found")
+    if isinstance(exc, HTTPException):
+        status = exc.status_code
+        if status == 413:
+            return problem(request, 413, "请求体超过大小限制", "request.too_large")
+        if status == 405:
+            return problem(request, 405, "该地址不支持此请求方法", "method_not_allowed")
+        if status < 500:
+            return problem(request, status, TITLES.get(status, "请求失败"), f"http.{status}")
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(request, 500, "服务器内部错误，请稍后重试或联系管理员（凭关联号查询日志）", "internal")
+
+
+def _validation_detail(exc: ValidationException) -> str:
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    parts = []
+    for item in extra[:5]:
+        if isinstance(item, dict):
+            key = item.get("key") or ""
+            msg = item.get("message") or ""
+            parts.append(f"{key}: {msg}" if key else str(msg))
+    return "请求内容无法解析" + ("：" + "；".join(parts) if parts else "（请检查 JSON 格式与字段类型）")

@@ -1,0 +1,143 @@
+"""A real API server (uvicorn + uvloop on a free loopback port) over a real PostgreSQL.
+
+One database and one server per test module: the demo bureaus and users are seeded, the
+projections run in a background thread like `jixiao up` runs them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from domain.context import Actor
+from domain.tenants import Role, TenantLevel
+from services.api.app import create_app
+from services.api.auth import TokenConfig, issue
+from services.api.server import config
+from services.app.application import build_application
+from services.commands.demo import seed_demo
+from services.commands.projections import ensure_all, run_projectors
+
+REPORTS = Path(__file__).resolve().parents[2] / "reports"
+TOKENS = TokenConfig(secret="test-secret-" + "x" * 40)
+EXTRA_TENANTS = (
+    ("360102", "南昌市东湖区医疗保障局", TenantLevel.DISTRICT, "360100"),
+    ("360200", "景德镇市医疗保障局", TenantLevel.MUNICIPAL, "360000"),
+)
+
+
+@dataclass
+class Live:
+    url: str
+    database_url: str
+
+    def token(
+        self,
+        tenant: str,
+        *roles: Role,
+        user: str | None = None,
+        evaluations: tuple[str, ...] = (),
+        ttl: datetime.timedelta | None = None,
+        now: datetime.datetime | None = None,
+    ) -> dict[str, str]:
+        roles = roles or tuple(Role)
+        token = issue(
+            TOKENS,
+            user=user or f"{roles[0].value}.{tenant}",
+            tenant=tenant,
+            roles=roles,
+            evaluations=evaluations,
+            ttl=ttl,
+            now=now,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+    def events(self) -> int:
+        with psycopg.connect(self.database_url) as conn:
+            row = conn.execute("SELECT count(*) FROM jixiao_events").fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def settle(self, timeout: float = 20.0) -> None:
+        """Wait until every projection has caught up with the event log."""
+        from projections.registry import NAMES
+
+        deadline = time.monotonic() + timeout
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            while time.monotonic() < deadline:
+                head = conn.execute("SELECT coalesce(max(notification_id), 0) FROM jixiao_events").fetchone()
+                least = conn.execute(
+                    "SELECT LEAST("
+                    + ", ".join(f"(SELECT position FROM rm_{n}.tracking)" for n in NAMES)
+                    + ")"
+                ).fetchone()
+                if head and least and least[0] >= head[0]:
+                    return
+                time.sleep(0.05)
+        raise AssertionError("projections did not catch up")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def module_database(postgres_url: str) -> Iterator[str]:
+    name = f"api_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    info = conninfo_to_dict(postgres_url)
+    info["dbname"] = name
+    yield make_conninfo(**{k: v for k, v in info.items() if v is not None})
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def live(module_database: str) -> Iterator[Live]:
+    app = build_application(module_database)
+    seed_demo(app, REPORTS)
+    admin = Actor("setup", "admin", "000000", "setup")
+    for code, name, level, parent in EXTRA_TENANTS:
+        app.register_tenant(admin, code, name, level, parent)
+    app.close()
+    ensure_all(module_database)
+    stop = threading.Event()
+    followers = run_projectors(module_database, stop)
+    api = create_app(module_database, TOKENS, rate_per_second=0)
+    port = _free_port()
+    server = uvicorn.Server(config(api, "127.0.0.1", port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "API server did not start"
+        time.sleep(0.05)
+    found = Live(f"http://127.0.0.1:{port}", module_database)
+    found.settle()
+    yield found
+    server.should_exit = True
+    thread.join(timeout=10)
+    stop.set()
+    for t in followers:
+        t.join(timeout=5)
+
+
+Headers = Callable[..., dict[str, str]]
