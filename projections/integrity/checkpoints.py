@@ -70,7 +70,6 @@ def latest_checkpoints(conn: Connection[Any]) -> list[Checkpoint]:
         rows = cur.execute(
             f"SELECT tenant, position, count, chain_hash, now() FROM {SCHEMA}.heads ORDER BY tenant"
         ).fetchall()
-    conn.commit()
     return [Checkpoint(t, int(p), int(n), bytes(h), at) for t, p, n, h, at in rows]
 
 

@@ -50,7 +50,7 @@ from services.api.access import ADMIN, HISTORY, PREPARE, REVIEW, SCORE, Tree, ne
 from services.api.auth import Principal, TokenConfig, Verifier
 from services.api.idempotency import CREATE_SQL, IdempotencyStore, KeyReused, Recorded, request_hash
 from services.api.metrics import Metrics
-from services.api.problems import Problem, handle
+from services.api.problems import TITLES, Problem, handle
 from services.api.ratelimit import RateLimiter
 from services.api.schemas import (
     ActualIn,
@@ -828,10 +828,33 @@ class OpsController(Controller):
         return await to_thread.run_sync(run)
 
 
+class BenchController(Controller):
+    """Only with ``bench_endpoints``: the baseline the read benchmark compares against."""
+
+    path = "/_bench"
+    include_in_schema = False
+
+    @get("/pk/{evaluation_id:uuid}")
+    async def pk(
+        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+    ) -> dict[str, Any]:
+        platform = _platform(request)
+
+        def run() -> dict[str, Any]:
+            with platform.read_pool.connection() as conn:
+                row = conn.execute(
+                    "SELECT version FROM rm_scorecards.scorecards WHERE evaluation_id = %s", (evaluation_id,)
+                ).fetchone()
+            return {"version": row[0] if row else None}
+
+        return await to_thread.run_sync(run)
+
+
 def create_app(
     database_url: str,
     tokens: TokenConfig,
     *,
+    bench_endpoints: bool = False,
     rate_per_second: float = 200.0,
     burst: int = 400,
     cache_size: int = 2000,
@@ -862,7 +885,13 @@ def create_app(
     from services.api.middleware import observe
 
     api = Litestar(
-        route_handlers=[TenantController, ProjectController, EvaluationController, OpsController],
+        route_handlers=[
+            TenantController,
+            ProjectController,
+            EvaluationController,
+            OpsController,
+            *([BenchController] if bench_endpoints else []),
+        ],
         dependencies={"principal": Provide(principal_of)},
         exception_handlers={Exception: handle},
         openapi_config=OpenAPIConfig(
@@ -879,4 +908,38 @@ def create_app(
         debug=False,
     )
     api.state.platform = platform
+    _document_problems(api)
     return api
+
+
+def _document_problems(api: Litestar) -> None:
+    """Every operation may answer with problem+json: say so in the OpenAPI document."""
+    from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Schema
+    from litestar.openapi.spec.enums import OpenAPIType
+
+    body = Schema(
+        type=OpenAPIType.OBJECT,
+        required=["type", "title", "status", "detail", "code"],
+        properties={
+            "type": Schema(type=OpenAPIType.STRING),
+            "title": Schema(type=OpenAPIType.STRING),
+            "status": Schema(type=OpenAPIType.INTEGER),
+            "detail": Schema(type=OpenAPIType.STRING),
+            "code": Schema(type=OpenAPIType.STRING),
+        },
+    )
+    content = {"application/problem+json": OpenAPIMediaType(schema=body)}
+    for path, item in (api.openapi_schema.paths or {}).items():
+        public = path in ("/healthz", "/readyz", "/metrics")
+        for method in ("get", "post", "put", "delete"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            responses = operation.responses if operation.responses is not None else {}
+            codes = ("503",) if public else ("400", "401", "403", "404", "409", "413", "422", "429")
+            for code in codes:
+                if code not in responses or code == "400":  # ours replace Litestar's 400 body
+                    responses[code] = OpenAPIResponse(
+                        description=TITLES.get(int(code), "错误"), content=content
+                    )
+            operation.responses = responses

@@ -17,7 +17,13 @@ def factory() -> Litestar:
     """For ``uvicorn --factory`` / several workers: everything from the environment."""
     settings = Settings.from_env()
     url = os.environ["DATABASE_URL"]
-    return create_app(url, TokenConfig.from_env(settings.data_dir), rate_per_second=rate_limit())
+    logging.getLogger("jixiao.api.access").setLevel(os.environ.get("JIXIAO_ACCESS_LOG", "INFO"))
+    return create_app(
+        url,
+        TokenConfig.from_env(settings.data_dir),
+        rate_per_second=rate_limit(),
+        bench_endpoints=os.environ.get("JIXIAO_BENCH_ENDPOINTS") == "1",
+    )
 
 
 def rate_limit() -> float:

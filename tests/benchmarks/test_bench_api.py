@@ -1,0 +1,208 @@
+"""HTTP API benchmarks (issue 4). The server runs in its own process (uvicorn + uvloop +
+httptools, one worker), the load comes from a second process over loopback.
+
+1. Deduction commands/s and p50/p99 over HTTP, next to the same run's in-process eventsourcing
+   get → change → save (plain library, trivial aggregate). Goal ≥ 1.5×; p99 < 25 ms at 1,000/s.
+2. Scorecard reads/s and p99 next to the same server's endpoint doing one primary-key SELECT
+   (auth included in both). Goal ≥ 0.6×.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from domain.context import Actor
+from domain.evaluation import EvaluationKind, Evaluator
+from domain.indicators import IndicatorSpec
+from domain.rules import Manual
+from domain.tenants import Role, TenantLevel
+from services.api.auth import TokenConfig, issue
+from services.app.application import build_application
+from services.app.store import postgres_env
+from services.commands.projections import ensure_all
+from tests.benchmarks.conftest import rate, report
+from tests.benchmarks.test_bench_store import Counter, Plain
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "bench-secret-" + "y" * 40
+ACTOR = Actor("bench", "evaluator", "360100", "bench")
+EVALUATIONS = 64
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _load(port: int, seconds: float, rate_: float, connections: int, requests: list[Any]) -> dict[str, Any]:
+    cfg = {
+        "host": "127.0.0.1",
+        "port": port,
+        "seconds": seconds,
+        "rate": rate_,
+        "connections": connections,
+        "requests": requests,
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.httpload"],
+        input=json.dumps(cfg),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def test_http_commands_and_reads(database_url: str) -> None:
+    app = build_application(database_url)
+    app.register_tenant(ACTOR, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    evs = []
+    for i in range(EVALUATIONS):
+        project = app.register_project(ACTOR, "360100", f"H{i}", f"项目{i}", 2023)
+        ev = app.start_evaluation(ACTOR, project.id, EvaluationKind.SELF, Evaluator("自评"))
+
+        def tree(e: Any) -> None:
+            for k in range(4):
+                e.define_indicator(IndicatorSpec(f"{k}", f"一级{k}", Decimal(25)))
+                for j in range(10):
+                    e.define_indicator(
+                        IndicatorSpec(
+                            f"{k}.{j}", f"指标{k}.{j}", Decimal("2.5"), parent=f"{k}", rule=Manual()
+                        )
+                    )
+
+        app.on_evaluation(ACTOR, ev.id, tree)
+        evs.append(str(ev.id))
+    app.close()
+    ensure_all(database_url)
+    from projections.core.runner import Projector
+    from projections.registry import NAMES, projection
+
+    for name in NAMES:
+        with Projector(database_url, projection(name)) as proj:
+            proj.catch_up()
+    port = _port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "JIXIAO_JWT_SECRET": SECRET,
+        "JIXIAO_RATE_LIMIT": "0",
+        "JIXIAO_ACCESS_LOG": "WARNING",
+        "JIXIAO_BENCH_ENDPOINTS": "1",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "services.api.server:factory",
+            "--factory",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+            time.sleep(0.2)
+        token = issue(
+            TokenConfig(secret=SECRET), user="evaluator.360100", tenant="360100", roles=(Role.EVALUATOR,)
+        )
+        auth = {"Authorization": f"Bearer {token}"}
+        # connection i only ever touches evaluations i, i+8, … so no two requests race on one aggregate
+        deductions = [
+            [
+                "POST",
+                f"/api/v1/evaluations/{evs[(n * 8 + c) % EVALUATIONS]}/deductions",
+                {
+                    "deduction_id": f"D{n}",
+                    "indicator": f"{n % 4}.{n % 10}",
+                    "points": "0.01",
+                    "reason": "基准扣分",
+                },
+                auth,
+            ]
+            for n in range(2000)
+            for c in range(8)
+        ]
+        _load(port, 3, 0, 8, deductions[:800])  # warm up (caches, connections)
+        fast = _load(port, 10, 0, 8, deductions[800:])
+        plain = Plain(env=postgres_env(database_url, cache_size=1000))  # as issue 2's baseline
+        counter = Counter()
+        plain.save(counter)
+
+        def plain_command() -> None:
+            c: Counter = plain.repository.get(counter.id)
+            c.increment()
+            plain.save(c)
+
+        rate(plain_command, 100)
+        baseline = rate(plain_command, 2000)
+        plain.close()
+        steady = _load(
+            port,
+            10,
+            1000,
+            16,
+            [
+                [
+                    "PUT",
+                    f"/api/v1/evaluations/{evs[i % EVALUATIONS]}/indicators/{i % 4}.{i % 10}/deviation",
+                    {"note": f"说明{i}"},
+                    auth,
+                ]
+                for i in range(4096)
+            ],
+        )
+        reads = [["GET", f"/api/v1/evaluations/{ev}", None, auth] for ev in evs]
+        pks = [["GET", f"/_bench/pk/{ev}", None, auth] for ev in evs]
+        _load(port, 2, 0, 8, reads)
+        card = _load(port, 8, 0, 8, reads)
+        pk = _load(port, 8, 0, 8, pks)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    cmd_rate = fast["count"] / fast["seconds"]
+    card_rate, pk_rate = card["count"] / card["seconds"], pk["count"] / pk["seconds"]
+    report(
+        "HTTP API (uvicorn+uvloop+httptools, 1 worker; load from a second process)",
+        [
+            f"deductions over HTTP: {cmd_rate:,.0f}/s, p50 {fast['p50'] * 1000:.1f} ms, p99 {fast['p99'] * 1000:.1f} ms, statuses {fast['statuses']}",
+            f"in-process eventsourcing get → change → save: {baseline:,.0f}/s",
+            f"ratio: {cmd_rate / baseline:.2f}×  (goal ≥ 1.5×)",
+            f"paced at 1,000 commands/s: achieved {steady['count'] / steady['seconds']:,.0f}/s, p50 {steady['p50'] * 1000:.1f} ms, "
+            f"p99 {steady['p99'] * 1000:.1f} ms (goal p99 < 25 ms), statuses {steady['statuses']}",
+            f"scorecard reads: {card_rate:,.0f}/s, p99 {card['p99'] * 1000:.1f} ms; one-PK-SELECT endpoint: {pk_rate:,.0f}/s, "
+            f"p99 {pk['p99'] * 1000:.1f} ms; ratio {card_rate / pk_rate:.2f}×  (goal ≥ 0.6×)",
+        ],
+    )
+    assert set(fast["statuses"]) <= {"201", "422"} and set(card["statuses"]) == {"200"}
