@@ -52,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     ti = tks.add_parser("issue", help="签发一个令牌并打印")
     ti.add_argument("--tenant", required=True, help="用户所属单位代码")
     ti.add_argument("--user", required=True, help="用户名")
-    ti.add_argument("--roles", required=True, help="角色，逗号分隔：preparer,evaluator,reviewer,auditor,admin")
+    ti.add_argument(
+        "--roles", required=True, help="角色，逗号分隔：preparer,evaluator,reviewer,auditor,admin"
+    )
     ti.add_argument("--evaluations", default="", help="第三方评价机构：仅可访问的评价编号，逗号分隔")
     ti.add_argument("--hours", type=float, default=12.0, help="有效小时数（默认 12）")
     return p
@@ -75,7 +77,16 @@ def cmd_token(tenant: str, user: str, roles: str, evaluations: str, hours: float
         return 2
     grants = tuple(e.strip() for e in evaluations.split(",") if e.strip())
     config = TokenConfig.from_env(Settings.from_env().data_dir)
-    print(issue(config, user=user, tenant=tenant, roles=parsed, evaluations=grants, ttl=datetime.timedelta(hours=hours)))
+    print(
+        issue(
+            config,
+            user=user,
+            tenant=tenant,
+            roles=parsed,
+            evaluations=grants,
+            ttl=datetime.timedelta(hours=hours),
+        )
+    )
     return 0
 
 

@@ -119,9 +119,7 @@ class JixiaoApplication(Application[UUID]):
             query += SQL(" AND originator_version <= %s")
             params.append(version)
         with recorder.datastore.get_connection() as conn:
-            aggregate: Any = (
-                snapshots.nearest(conn, aggregate_id, version, until) if use_snapshots else None
-            )
+            aggregate: Any = snapshots.nearest(conn, aggregate_id, version, until) if use_snapshots else None
             if aggregate is not None:
                 query += SQL(" AND originator_version > %s")
                 params.append(aggregate.version)

@@ -193,9 +193,7 @@ def _projectors(url: str, stop: Any) -> None:
         t.join(timeout=10)
 
 
-def _writer_process(
-    url: str, evs: list[UUID], rate: float, seconds: float, threads: int, out: Any
-) -> None:
+def _writer_process(url: str, evs: list[UUID], rate: float, seconds: float, threads: int, out: Any) -> None:
     """Sustain ``rate`` commands/s from ``threads`` threads; report (position, commit time) pairs."""
     app = build_application(url, cache_size=len(evs) + 10, pool_size=threads)
     actor = Actor("lag", "evaluator", "360100", "lag")
@@ -251,7 +249,9 @@ def test_projection_lag_at_500_commands_per_second(database_url: str) -> None:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:  # every projection created its schema and caught up
                 try:
-                    row = conn.execute(slowest + ", (SELECT max(notification_id) FROM jixiao_events)").fetchone()
+                    row = conn.execute(
+                        slowest + ", (SELECT max(notification_id) FROM jixiao_events)"
+                    ).fetchone()
                     if row and row[0] == row[1]:
                         break
                 except psycopg.errors.UndefinedTable:
@@ -262,7 +262,14 @@ def test_projection_lag_at_500_commands_per_second(database_url: str) -> None:
             writers = [
                 ctx.Process(
                     target=_writer_process,
-                    args=(database_url, evs[i * share : (i + 1) * share], rate / processes, seconds, threads, out),
+                    args=(
+                        database_url,
+                        evs[i * share : (i + 1) * share],
+                        rate / processes,
+                        seconds,
+                        threads,
+                        out,
+                    ),
                 )
                 for i in range(processes)
             ]
