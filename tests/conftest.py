@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -34,10 +35,10 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def database_url(postgres_url: str) -> Iterator[str]:
-    """A fresh, empty database for one test."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def fresh_database(postgres_url: str, prefix: str = "t") -> Iterator[str]:
+    """Create an empty database on the shared server; drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     info = conninfo_to_dict(postgres_url)
@@ -45,6 +46,13 @@ def database_url(postgres_url: str) -> Iterator[str]:
     yield make_conninfo(**{k: v for k, v in info.items() if v is not None})
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(postgres_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test."""
+    with fresh_database(postgres_url) as url:
+        yield url
 
 
 def count_events(url: str) -> int:

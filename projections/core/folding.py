@@ -43,17 +43,10 @@ class Folder:
         """Fold ``env``; ``peek`` reads the aggregate before the event (it is then mutated in place)."""
         agg = self.before(cur, env)
         seen = peek(agg) if peek is not None else None
-        if agg is None:
-            after = env.event.mutate(None)
+        after = replay(agg, (env.event,))  # folds in place; a creation event makes a new aggregate
+        if agg is None or self._cache.get(env.originator_id) is not after:
             self._remember(env.originator_id, after)
-            return seen, after
-        # the fold of services.app.application.replay: ``before`` already checked the version
-        env.event.apply(agg)
-        agg.__dict__["_version"] = env.version
-        agg.__dict__["_modified_on"] = env.event.timestamp
-        if self._cache.get(env.originator_id) is not agg:
-            self._remember(env.originator_id, agg)
-        return seen, agg
+        return seen, after
 
     def _load(self, cur: Cursor[Any], originator_id: UUID, upto: int) -> Any:
         rows = cur.execute(

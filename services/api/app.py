@@ -20,7 +20,6 @@ from uuid import UUID
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Litestar, Request, Response, get, post, put
-from litestar.config.response_cache import ResponseCacheConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -33,6 +32,7 @@ from domain.errors import DomainError
 from domain.evaluation import Evaluation, EvaluationKind, Evaluator
 from domain.grades import DEFAULT_GRADES, LONG_GRADES
 from domain.ids import template_id
+from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerStatement, Project
 from domain.tenants import Role
 from projections.audit.queries import Change, deduction_history, timeline
@@ -41,7 +41,7 @@ from projections.integrity.checkpoints import latest_checkpoints
 from projections.ledgers.queries import get_ledger
 from projections.ledgers.rows import Ledger
 from projections.registry import NAMES
-from projections.rollups.queries import Rollup, rollup, rollup_children
+from projections.rollups.queries import rollup, rollup_children
 from projections.scorecards.queries import get_scorecard, list_scorecards
 from projections.scorecards.rows import Scorecard
 from projections.timetravel import evaluation_as_of, ledger_as_of
@@ -320,20 +320,21 @@ class TenantController(Controller):
 
         def run() -> dict[str, Any]:
             access.check_read(platform.tree, principal, code, "单位")
-            own: Rollup = _read(platform, principal, lambda c: rollup(c, code, year))
-            children = _read(platform, principal, lambda c: rollup_children(c, code, year))
+            own, children = _read(
+                platform, principal, lambda c: (rollup(c, code, year), rollup_children(c, code, year))
+            )
             return {"rollup": msgspec.to_builtins(own), "children": msgspec.to_builtins(children)}
 
         return await to_thread.run_sync(run)
 
 
-def _on_project(
+async def _on_project(
     request: Request[Any, Any, Any],
     principal: Principal,
     project_id: UUID,
     act: Callable[[Project], object],
     status: int = 200,
-) -> Callable[[], tuple[int, Done]]:
+) -> Response[Any]:
     platform = _platform(request)
 
     def run() -> tuple[int, Done]:
@@ -348,7 +349,7 @@ def _on_project(
         p = platform.app.change(_actor(request, principal, role), Project, project_id, decide, expected)
         return status, Done(id=str(p.id), version=p.version)
 
-    return run
+    return await _command(request, run)
 
 
 # ---- projects and ledgers -------------------------------------------------------------------
@@ -387,42 +388,35 @@ class ProjectController(Controller):
     async def record_entry(
         self, request: Request[Any, Any, Any], principal: Principal, project_id: UUID, data: EntryIn
     ) -> Response[Any]:
-        return await _command(
+        return await _on_project(
             request,
-            _on_project(
-                request,
-                principal,
-                project_id,
-                lambda p: p.record_entry(
-                    data.kind,
-                    data.source,
-                    data.amount,
-                    data.date,
-                    document=data.document,
-                    purpose=data.purpose,
-                    corrects=data.corrects,
-                    entry_id=data.entry_id,
-                    reason=data.reason,
-                ),
-                201,
+            principal,
+            project_id,
+            lambda p: p.record_entry(
+                data.kind,
+                data.source,
+                data.amount,
+                data.date,
+                document=data.document,
+                purpose=data.purpose,
+                corrects=data.corrects,
+                entry_id=data.entry_id,
+                reason=data.reason,
             ),
+            201,
         )
 
     @put("/projects/{project_id:uuid}/statement", summary="报表中填写的预算合计（与台账不一致时提示）")
     async def record_statement(
         self, request: Request[Any, Any, Any], principal: Principal, project_id: UUID, data: LedgerStatement
     ) -> Response[Any]:
-        return await _command(
-            request, _on_project(request, principal, project_id, lambda p: p.record_statement(data))
-        )
+        return await _on_project(request, principal, project_id, lambda p: p.record_statement(data))
 
     @put("/projects/{project_id:uuid}/summary", summary="项目完成情况（总体目标实际完成）")
     async def record_summary(
         self, request: Request[Any, Any, Any], principal: Principal, project_id: UUID, data: SummaryIn
     ) -> Response[Any]:
-        return await _command(
-            request, _on_project(request, principal, project_id, lambda p: p.record_summary(data.achieved))
-        )
+        return await _on_project(request, principal, project_id, lambda p: p.record_summary(data.achieved))
 
     @get("/projects/{project_id:uuid}/ledger", summary="项目预算台账（可 as_of 时间或 version 回溯）")
     async def ledger(
@@ -489,14 +483,14 @@ class ProjectController(Controller):
 
 
 # ---- evaluations ------------------------------------------------------------------------------
-def _on_evaluation(
+async def _on_evaluation(
     request: Request[Any, Any, Any],
     principal: Principal,
     evaluation_id: UUID,
     roles: tuple[Role, ...],
     act: Callable[[Evaluation], object],
     status: int = 200,
-) -> Callable[[], tuple[int, Done]]:
+) -> Response[Any]:
     platform = _platform(request)
 
     def run() -> tuple[int, Done]:
@@ -511,7 +505,7 @@ def _on_evaluation(
         e = platform.app.change(_actor(request, principal, role), Evaluation, evaluation_id, decide, expected)
         return status, _scorecard_done(e)
 
-    return run
+    return await _command(request, run)
 
 
 class EvaluationController(Controller):
@@ -532,7 +526,8 @@ class EvaluationController(Controller):
 
         def run() -> Scorecard:
             if at is not None or version is not None:
-                need_role(principal, HISTORY) if not principal.restricted else None
+                if not principal.restricted:
+                    need_role(principal, HISTORY)
                 e = platform.app.load(Evaluation, evaluation_id)
                 access.check_read(platform.tree, principal, e.tenant, "评价", str(evaluation_id))
                 return evaluation_as_of(platform.app, evaluation_id, at=at, version=version)
@@ -581,17 +576,10 @@ class EvaluationController(Controller):
 
     @post("/indicators", summary="定义或修改指标（分值、评分规则、目标值）")
     async def define_indicator(
-        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: dict[str, Any]
+        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: IndicatorSpec
     ) -> Response[Any]:
-        from domain.indicators import IndicatorSpec
-
-        try:
-            spec = msgspec.convert(data, IndicatorSpec)
-        except msgspec.ValidationError as e:
-            raise Problem(400, f"指标定义无法解析：{e}", "request.malformed") from None
-        return await _command(
-            request,
-            _on_evaluation(request, principal, evaluation_id, PREPARE, lambda e: e.define_indicator(spec)),
+        return await _on_evaluation(
+            request, principal, evaluation_id, PREPARE, lambda e: e.define_indicator(data)
         )
 
     @post("/template", summary="采用指标模板")
@@ -623,15 +611,12 @@ class EvaluationController(Controller):
         key: str,
         data: ActualIn,
     ) -> Response[Any]:
-        return await _command(
+        return await _on_evaluation(
             request,
-            _on_evaluation(
-                request,
-                principal,
-                evaluation_id,
-                PREPARE,
-                lambda e: e.record_actual(key, data.actual, data.given),
-            ),
+            principal,
+            evaluation_id,
+            PREPARE,
+            lambda e: e.record_actual(key, data.actual, data.given),
         )
 
     @put("/indicators/{key:str}/deviation", summary="偏差原因分析")
@@ -643,11 +628,8 @@ class EvaluationController(Controller):
         key: str,
         data: NoteIn,
     ) -> Response[Any]:
-        return await _command(
-            request,
-            _on_evaluation(
-                request, principal, evaluation_id, PREPARE, lambda e: e.note_deviation(key, data.note)
-            ),
+        return await _on_evaluation(
+            request, principal, evaluation_id, PREPARE, lambda e: e.note_deviation(key, data.note)
         )
 
     @put("/indicators/{key:str}/stated-score", summary="表中填写的得分（与计算值不一致时提示）")
@@ -659,42 +641,33 @@ class EvaluationController(Controller):
         key: str,
         data: StatedScoreIn,
     ) -> Response[Any]:
-        return await _command(
-            request,
-            _on_evaluation(
-                request, principal, evaluation_id, PREPARE, lambda e: e.record_stated_score(key, data.score)
-            ),
+        return await _on_evaluation(
+            request, principal, evaluation_id, PREPARE, lambda e: e.record_stated_score(key, data.score)
         )
 
     @put("/stated-total", summary="表中填写的总分与等级（与计算值不一致时提示）")
     async def stated_total(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: StatedTotalIn
     ) -> Response[Any]:
-        return await _command(
+        return await _on_evaluation(
             request,
-            _on_evaluation(
-                request,
-                principal,
-                evaluation_id,
-                PREPARE,
-                lambda e: e.record_stated_total(data.total, data.grade),
-            ),
+            principal,
+            evaluation_id,
+            PREPARE,
+            lambda e: e.record_stated_total(data.total, data.grade),
         )
 
     @post("/deductions", summary="扣分（评价人）", status_code=201)
     async def apply_deduction(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: DeductionIn
     ) -> Response[Any]:
-        return await _command(
+        return await _on_evaluation(
             request,
-            _on_evaluation(
-                request,
-                principal,
-                evaluation_id,
-                SCORE,
-                lambda e: e.apply_deduction(data.deduction_id, data.indicator, data.points, data.reason),
-                201,
-            ),
+            principal,
+            evaluation_id,
+            SCORE,
+            lambda e: e.apply_deduction(data.deduction_id, data.indicator, data.points, data.reason),
+            201,
         )
 
     @put("/deductions/{deduction_id:str}", summary="修改扣分（评价人）")
@@ -706,15 +679,12 @@ class EvaluationController(Controller):
         deduction_id: str,
         data: RevisionIn,
     ) -> Response[Any]:
-        return await _command(
+        return await _on_evaluation(
             request,
-            _on_evaluation(
-                request,
-                principal,
-                evaluation_id,
-                SCORE,
-                lambda e: e.revise_deduction(deduction_id, data.points, data.reason),
-            ),
+            principal,
+            evaluation_id,
+            SCORE,
+            lambda e: e.revise_deduction(deduction_id, data.points, data.reason),
         )
 
     @post("/deductions/{deduction_id:str}/withdraw", summary="撤销扣分（评价人）")
@@ -726,15 +696,12 @@ class EvaluationController(Controller):
         deduction_id: str,
         data: ReasonIn,
     ) -> Response[Any]:
-        return await _command(
+        return await _on_evaluation(
             request,
-            _on_evaluation(
-                request,
-                principal,
-                evaluation_id,
-                SCORE,
-                lambda e: e.withdraw_deduction(deduction_id, data.reason),
-            ),
+            principal,
+            evaluation_id,
+            SCORE,
+            lambda e: e.withdraw_deduction(deduction_id, data.reason),
         )
 
     @post("/submit", summary="提交（同步预算台账数据后）")
@@ -747,34 +714,28 @@ class EvaluationController(Controller):
             e.sync_ledger(platform.app.load(Project, e.project_id).total())
             e.submit()
 
-        return await _command(request, _on_evaluation(request, principal, evaluation_id, PREPARE, act))
+        return await _on_evaluation(request, principal, evaluation_id, PREPARE, act)
 
     @post("/return", summary="退回修改（审核人）")
     async def return_for_revision(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: ReasonIn
     ) -> Response[Any]:
-        return await _command(
-            request,
-            _on_evaluation(
-                request, principal, evaluation_id, REVIEW, lambda e: e.return_for_revision(data.reason)
-            ),
+        return await _on_evaluation(
+            request, principal, evaluation_id, REVIEW, lambda e: e.return_for_revision(data.reason)
         )
 
     @post("/finalize", summary="定稿（审核人）")
     async def finalize(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
     ) -> Response[Any]:
-        return await _command(
-            request, _on_evaluation(request, principal, evaluation_id, REVIEW, lambda e: e.finalize())
-        )
+        return await _on_evaluation(request, principal, evaluation_id, REVIEW, lambda e: e.finalize())
 
     @post("/reopen", summary="重新打开已定稿的评价（审核人）")
     async def reopen(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID, data: ReasonIn
     ) -> Response[Any]:
-        return await _command(
-            request,
-            _on_evaluation(request, principal, evaluation_id, REVIEW, lambda e: e.reopen(data.reason)),
+        return await _on_evaluation(
+            request, principal, evaluation_id, REVIEW, lambda e: e.reopen(data.reason)
         )
 
 
@@ -904,7 +865,6 @@ def create_app(
         request_max_body_size=MAX_BODY,
         middleware=[observe(metrics)],
         on_shutdown=[close],
-        response_cache_config=ResponseCacheConfig(),
         debug=False,
     )
     api.state.platform = platform

@@ -14,7 +14,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 
-from domain.errors import AlreadyExists, DomainError, InvalidState, NotFound
+from domain.errors import AlreadyExists, DomainError, NotFound
 from services.api.auth import AuthError
 from services.app.errors import ConflictError
 
@@ -81,7 +81,7 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return problem(request, 404, exc.message, "not_found")
     if isinstance(exc, AlreadyExists):
         return problem(request, 409, exc.message, exc.code)
-    if isinstance(exc, InvalidState | DomainError):
+    if isinstance(exc, DomainError):
         return problem(request, 422, exc.message, exc.code, row=exc.row)
     if isinstance(exc, ValidationException):
         return problem(request, 400, _validation_detail(exc), "request.malformed")

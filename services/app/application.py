@@ -129,25 +129,12 @@ class JixiaoApplication(Application[UUID]):
         mapper = self.mapper
         assert isinstance(mapper, MsgspecMapper)
         decode = mapper.decode_row
-        last = None
-        expected = 1 if aggregate is None else aggregate.version + 1
-        for v, topic, state in rows:  # decode and fold in one pass (this is time travel's hot loop)
-            event = decode(aggregate_id, v, topic, state)
-            if until is not None and event.timestamp > until:
-                break
-            if aggregate is None:
-                aggregate = event.mutate(None)
-            else:
-                if v != expected:
-                    raise OriginatorVersionError(v, expected)
-                event.apply(aggregate)
-                last = event
-            expected = v + 1
+        events: Iterable[Any] = (decode(aggregate_id, v, topic, state) for v, topic, state in rows)
+        if until is not None:
+            events = takewhile(lambda e: e.timestamp <= until, events)
+        aggregate = replay(aggregate, events)
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
-        if last is not None:
-            aggregate.__dict__["_version"] = last.originator_version
-            aggregate.__dict__["_modified_on"] = last.timestamp
         return aggregate
 
     def stale_snapshots(self, tenant: str | None = None) -> list[tuple[UUID, int]]:

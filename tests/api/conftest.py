@@ -10,7 +10,6 @@ import datetime
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from domain.context import Actor
 from domain.tenants import Role, TenantLevel
@@ -29,6 +27,7 @@ from services.api.server import config
 from services.app.application import build_application
 from services.commands.demo import seed_demo
 from services.commands.projections import ensure_all, run_projectors
+from tests.conftest import fresh_database
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 TOKENS = TokenConfig(secret="test-secret-" + "x" * 40)
@@ -100,14 +99,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def module_database(postgres_url: str) -> Iterator[str]:
-    name = f"api_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    info = conninfo_to_dict(postgres_url)
-    info["dbname"] = name
-    yield make_conninfo(**{k: v for k, v in info.items() if v is not None})
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(postgres_url, "api") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
