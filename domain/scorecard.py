@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import msgspec
 
@@ -17,8 +17,7 @@ from domain.grades import GradeScheme
 from domain.indicators import FULL_MARKS, IndicatorSpec, children_of, weight_flags
 from domain.rules import Checklist, Outcome, RuleInput, max_points, quantize
 
-if TYPE_CHECKING:
-    pass
+ZERO = Decimal(0)
 
 
 class IndicatorState(msgspec.Struct, frozen=True):
@@ -59,45 +58,61 @@ class Scorecard:
         return [n for k, n in self.nodes.items() if k not in parents]
 
     def deducted(self, key: str) -> Decimal:
-        return sum((d.points for d in self.deductions.values() if d.active and d.key == key), Decimal(0))
+        return sum((d.points for d in self.deductions.values() if d.active and d.key == key), ZERO)
+
+    def deducted_by_key(self) -> dict[str, Decimal]:
+        """Active deduction points per indicator, in one pass over the deductions."""
+        taken: dict[str, Decimal] = {}
+        for d in self.deductions.values():
+            if d.active:
+                taken[d.key] = taken.get(d.key, ZERO) + d.points
+        return taken
 
     def score_of(self, node: IndicatorState) -> Decimal | None:
         """Rule score minus active deductions, clamped to [0, weight]; None while unscored."""
-        if node.outcome is None:
-            return None
-        raw = node.outcome.score - self.deducted(node.spec.key)
-        return quantize(min(max(raw, Decimal(0)), node.spec.weight))
+        return _clamped(node, self.deducted(node.spec.key))
+
+    def scores(self, taken: Mapping[str, Decimal] | None = None) -> dict[str, Decimal | None]:
+        """Every indicator's ``score_of`` at once (a scorecard needs them all: one pass, not n)."""
+        taken = self.deducted_by_key() if taken is None else taken
+        return {k: _clamped(n, taken.get(k, ZERO)) for k, n in self.nodes.items()}
 
     def subtotal(self, key: str) -> Decimal:
         kids = children_of(self.specs_view()).get(key, [])
         if not kids:
-            return self.score_of(self.nodes[key]) or Decimal(0)
-        return sum((self.subtotal(k.key) for k in kids), Decimal(0))
+            return self.score_of(self.nodes[key]) or ZERO
+        return sum((self.subtotal(k.key) for k in kids), ZERO)
 
     def specs_view(self) -> dict[str, IndicatorSpec]:
         return {k: n.spec for k, n in self.nodes.items()}
 
-    def total(self) -> Decimal:
+    def total(self, scores: Mapping[str, Decimal | None] | None = None) -> Decimal:
         """Σ indicator scores; weight of not-applicable indicators is redistributed pro rata."""
+        scores = self.scores() if scores is None else scores
         leaves = self.leaves()
-        applicable = [n for n in leaves if not n.spec.not_applicable]
-        raw = sum((self.score_of(n) or Decimal(0) for n in applicable), Decimal(0))
-        na_weight = sum((n.spec.weight for n in leaves if n.spec.not_applicable), Decimal(0))
+        raw = sum((scores[n.spec.key] or ZERO for n in leaves if not n.spec.not_applicable), ZERO)
+        na_weight = sum((n.spec.weight for n in leaves if n.spec.not_applicable), ZERO)
         if na_weight == 0:
             return quantize(raw)
-        all_weight = sum((n.spec.weight for n in leaves), Decimal(0))
+        all_weight = sum((n.spec.weight for n in leaves), ZERO)
         remaining = all_weight - na_weight
         return quantize(raw * all_weight / remaining) if remaining > 0 else Decimal("0.00")
 
     def grade(self) -> str:
         return self.grade_scheme.grade(self.total())
 
-    def flags(self) -> list[Flag]:
+    def flags(
+        self,
+        scores: Mapping[str, Decimal | None] | None = None,
+        taken: Mapping[str, Decimal] | None = None,
+    ) -> list[Flag]:
         specs = self.specs_view()
         flags = weight_flags(specs)
+        taken = self.deducted_by_key() if taken is None else taken
+        scores = self.scores(taken) if scores is None else scores
         for n in self.leaves():
             spec = n.spec
-            score = self.score_of(n)
+            score = scores[spec.key]
             if spec.not_applicable:
                 continue
             if score is None and spec.rule is not None:
@@ -118,11 +133,11 @@ class Scorecard:
                         spec.key,
                     )
                 )
-            if n.outcome is not None and self.deducted(spec.key) > n.outcome.score:
+            if n.outcome is not None and taken.get(spec.key, ZERO) > n.outcome.score:
                 flags.append(
                     Flag("deduction.exceeds_score", f"「{spec.name}」扣分超过规则得分，按0分计", spec.key)
                 )
-        total = self.total()
+        total = self.total(scores)
         if self.stated_total is not None and self.stated_total != total:
             flags.append(Flag("total.stated_mismatch", f"表中总分 {self.stated_total}，计算总分 {total}"))
         if self.stated_grade is not None and self.stated_grade != self.grade_scheme.grade(total):
@@ -133,6 +148,12 @@ class Scorecard:
                 )
             )
         return flags
+
+
+def _clamped(node: IndicatorState, deducted: Decimal) -> Decimal | None:
+    if node.outcome is None:
+        return None
+    return quantize(min(max(node.outcome.score - deducted, ZERO), node.spec.weight))
 
 
 __all__ = ["FULL_MARKS", "IndicatorState", "Scorecard"]

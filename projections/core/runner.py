@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import queue
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import psycopg
 from psycopg import Connection, Cursor
 
-from projections.core.stream import CHANNEL, Envelope, head, oldest_after, read_batch
+from projections.core.stream import (
+    CHANNEL,
+    Envelope,
+    Row,
+    decode_rows,
+    fetch_rows,
+    head,
+    oldest_after,
+    read_batch,
+)
 
 BATCH = 2000
 
@@ -117,7 +127,12 @@ class Projector:
         self.url = url
         self.projection = projection
         self.batch = batch
-        self.conn: Connection[Any] = psycopg.connect(url, autocommit=False)
+        # Asynchronous commit: a view and its position commit atomically either way; a crash may
+        # only lose the last few milliseconds of batches, which the projector then projects again.
+        # The event store's own commits stay synchronous.
+        self.conn: Connection[Any] = psycopg.connect(
+            url, autocommit=False, options="-c synchronous_commit=off"
+        )
 
     def close(self) -> None:
         self.conn.close()
@@ -132,10 +147,37 @@ class Projector:
     def schema(self) -> str:
         return live_schema(self.projection.name)
 
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One rebuild of a projection at a time, across processes (a session-level advisory lock,
+        re-entrant on this connection: ``ensure`` may call ``rebuild``)."""
+        key = _lock_key(f"{self.projection.name}.rebuild")
+        self.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        self.conn.commit()
+        try:
+            yield
+        finally:
+            self.conn.rollback()
+            self.conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+            self.conn.commit()
+
     def ensure(self) -> None:
+        """Create the live view if missing; rebuild it when its shape is an older version."""
+        with self._exclusive():
+            self._ensure()
+
+    def _ensure(self) -> None:
         with self.conn.transaction(), self.conn.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(self.projection.name),))
-            _create_schema(cur, self.projection, self.schema)
+            row = cur.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'tracking'",
+                (self.schema,),
+            ).fetchone()
+            stored = cur.execute(f"SELECT version FROM {self.schema}.tracking").fetchone() if row else None
+            if stored is None:
+                _create_schema(cur, self.projection, self.schema)
+        if stored is not None and int(stored[0]) != self.projection.version:
+            self._rebuild(None)
 
     def step(self, schema: str | None = None, upto: int | None = None) -> int:
         """Project one batch into ``schema`` (the live one by default); returns how many events."""
@@ -181,6 +223,10 @@ class Projector:
     # ---- rebuild ------------------------------------------------------------------------------
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Build the view from zero beside the live one, then swap; returns events projected."""
+        with self._exclusive():
+            return self._rebuild(progress)
+
+    def _rebuild(self, progress: Callable[[int, int], None] | None) -> int:
         name = self.projection.name
         building = f"{self.schema}__next"
         with self.conn.transaction(), self.conn.cursor() as cur:
@@ -208,9 +254,11 @@ class Projector:
     def _fill(self, building: str, target: int, progress: Callable[[int, int], None] | None) -> int:
         """Project every event up to ``target`` into ``building``, one transaction per batch.
 
-        A reader thread with its own connection fetches and decodes the next batches while
-        this one projects the current batch, so the database's time and ours overlap."""
-        batches: queue.Queue[list[Envelope] | BaseException] = queue.Queue(maxsize=3)
+        A reader thread with its own connection fetches the next batches while this one decodes
+        and projects the current batch, so the database's time and ours overlap. The reader
+        does not decode: two threads both busy in Python only take turns at the GIL, and the
+        switching cost more than the decoding it moved (measured: 21.7 → … µs per event)."""
+        batches: queue.Queue[list[Row] | BaseException] = queue.Queue(maxsize=3)
         stop = threading.Event()
 
         def read() -> None:
@@ -218,11 +266,11 @@ class Projector:
                 with psycopg.connect(self.url, autocommit=True) as conn, conn.cursor() as cur:
                     position = 0
                     while not stop.is_set():
-                        events = read_batch(cur, position, self.batch, target)
-                        batches.put(events)
-                        if not events:
+                        rows = fetch_rows(cur, position, self.batch, target)
+                        batches.put(rows)
+                        if not rows:
                             return
-                        position = events[-1].position
+                        position = rows[-1][0]
             except BaseException as e:  # handed to the projecting thread, which raises it
                 batches.put(e)
 
@@ -230,21 +278,24 @@ class Projector:
         reader.start()
         done = 0
         try:
-            while True:
-                item = batches.get()
-                if isinstance(item, BaseException):
-                    raise item
-                if not item:
-                    return done
-                with self.conn.transaction(), self.conn.cursor() as cur:
-                    self.projection.handle(cur, building, item)
-                    cur.execute(
-                        f"UPDATE {building}.tracking SET position = %s, last_event_at = %s, updated_at = now()",
-                        (item[-1].position, item[-1].timestamp),
-                    )
-                done += len(item)
-                if progress:
-                    progress(done, target)
+            with young_collections_only() as collect:
+                while True:
+                    rows = batches.get()
+                    if isinstance(rows, BaseException):
+                        raise rows
+                    if not rows:
+                        return done
+                    item = decode_rows(rows)
+                    with self.conn.transaction(), self.conn.cursor() as cur:
+                        self.projection.handle(cur, building, item)
+                        cur.execute(
+                            f"UPDATE {building}.tracking SET position = %s, last_event_at = %s, updated_at = now()",
+                            (item[-1].position, item[-1].timestamp),
+                        )
+                    done += len(item)
+                    collect()
+                    if progress:
+                        progress(done, target)
         finally:
             stop.set()
             with contextlib.suppress(queue.Empty):
@@ -263,6 +314,24 @@ class Projector:
         self.conn.commit()
         lag_s = (datetime.datetime.now(datetime.UTC) - waiting).total_seconds() if waiting else 0.0
         return Status(self.projection.name, version, position, top, top - position, max(0.0, lag_s))
+
+
+@contextlib.contextmanager
+def young_collections_only() -> Iterator[Callable[[], object]]:
+    """Keep Python's cycle collector off the folded aggregates while a rebuild runs.
+
+    A rebuild keeps thousands of folded aggregates alive; every automatic full collection
+    walks all of them, and that cost a third of a rebuild's time (audit 40k → 60k events/s
+    without it). Inside this block automatic collection is off; the caller invokes the
+    returned function between batches to collect the young generations (cheap: what died
+    young is already freed by reference counting), so cyclic garbage still cannot pile up."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield lambda: gc.collect(1)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:

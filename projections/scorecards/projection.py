@@ -1,23 +1,28 @@
-"""The scorecards projection: one row per evaluation, one per indicator, one per deduction."""
+"""The scorecards projection: one row per evaluation, carrying the whole scorecard as a document.
+
+The row's columns are what lists and roll-ups filter and sum (tenant, year, status, total,
+grade); ``document`` is the scorecard (indicator tree, deductions, flags) encoded exactly as
+the API sends it, so reading one is one primary-key SELECT and no re-encoding. Version 1 kept
+indicator and deduction rows in their own tables: three times the rows written per change for
+a view that is always read whole.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from psycopg import Cursor
 
 from projections.core.folding import Folder
 from projections.core.stream import Envelope
-from projections.scorecards.rows import scorecard_of
+from projections.scorecards.rows import encode_scorecard, scorecard_of
 
 EVALUATION_TOPIC = "domain.evaluation:Evaluation."
-_JSON = msgspec.json.Encoder(decimal_format="number")
 
 
 class ScorecardsProjection:
     name = "scorecards"
-    version = 1
+    version = 2
 
     def __init__(self) -> None:
         self.folder = Folder()
@@ -28,20 +33,17 @@ class ScorecardsProjection:
             CREATE TABLE IF NOT EXISTS {schema}.scorecards (
                 evaluation_id uuid PRIMARY KEY, tenant text NOT NULL, project_id uuid NOT NULL, year int NOT NULL,
                 kind text NOT NULL, evaluator text NOT NULL, third_party boolean NOT NULL, status text NOT NULL,
-                total numeric NOT NULL, grade text NOT NULL, stated_total numeric, stated_grade text,
-                flags jsonb NOT NULL, version int NOT NULL, updated_at timestamptz NOT NULL);
+                total numeric NOT NULL, grade text NOT NULL, flag_count int NOT NULL, version int NOT NULL,
+                updated_at timestamptz NOT NULL, document text NOT NULL);
+            """
+        )
+
+    def indexes(self, cur: Cursor[Any], schema: str) -> None:
+        """Secondary indexes: a rebuild creates them once, after the bulk load."""
+        cur.execute(
+            f"""
             CREATE INDEX IF NOT EXISTS scorecards_tenant ON {schema}.scorecards (tenant, year);
             CREATE INDEX IF NOT EXISTS scorecards_project ON {schema}.scorecards (project_id);
-            CREATE TABLE IF NOT EXISTS {schema}.indicators (
-                evaluation_id uuid NOT NULL, key text NOT NULL, tenant text NOT NULL, parent text, level int NOT NULL,
-                name text NOT NULL, weight numeric NOT NULL, rule jsonb, standard text NOT NULL, target text,
-                actual text, rule_score numeric, deducted numeric NOT NULL, score numeric, stated_score numeric,
-                deviation text NOT NULL, not_applicable boolean NOT NULL, explanation text NOT NULL, ord int NOT NULL,
-                PRIMARY KEY (evaluation_id, key));
-            CREATE TABLE IF NOT EXISTS {schema}.deductions (
-                evaluation_id uuid NOT NULL, deduction_id text NOT NULL, tenant text NOT NULL, key text NOT NULL,
-                points numeric NOT NULL, reason text NOT NULL, active boolean NOT NULL,
-                PRIMARY KEY (evaluation_id, deduction_id));
             """
         )
 
@@ -53,20 +55,18 @@ class ScorecardsProjection:
                 touched[env.originator_id] = (after, env.timestamp)
         if not touched:
             return
-        ids = list(touched)
-        for table in ("scorecards", "indicators", "deductions"):
-            cur.execute(f"DELETE FROM {schema}.{table} WHERE evaluation_id = ANY(%s)", (ids,))
-        cards = [(scorecard_of(agg), at) for agg, at in touched.values()]
+        cur.execute(f"DELETE FROM {schema}.scorecards WHERE evaluation_id = ANY(%s)", (list(touched),))
         with cur.copy(
             f"COPY {schema}.scorecards (evaluation_id, tenant, project_id, year, kind, evaluator, third_party, "
-            "status, total, grade, stated_total, stated_grade, flags, version, updated_at) FROM STDIN"
+            "status, total, grade, flag_count, version, updated_at, document) FROM STDIN"
         ) as copy:
-            for c, at in cards:
+            for agg, at in touched.values():
+                c = scorecard_of(agg)
                 copy.write_row(
                     (
-                        c.evaluation_id,
+                        agg.id,
                         c.tenant,
-                        c.project_id,
+                        agg.project_id,
                         c.year,
                         c.kind,
                         c.evaluator,
@@ -74,52 +74,12 @@ class ScorecardsProjection:
                         c.status,
                         c.total,
                         c.grade,
-                        c.stated_total,
-                        c.stated_grade,
-                        _JSON.encode(c.flags).decode(),
+                        len(c.flags),
                         c.version,
                         at,
+                        encode_scorecard(c).decode(),
                     )
                 )
-        with cur.copy(
-            f"COPY {schema}.indicators (evaluation_id, key, tenant, parent, level, name, weight, rule, standard, "
-            "target, actual, rule_score, deducted, score, stated_score, deviation, not_applicable, explanation, ord) "
-            "FROM STDIN"
-        ) as copy:
-            for c, _ in cards:
-                for n, i in enumerate(c.indicators):
-                    rule = None if i.rule is None else _JSON.encode(i.rule).decode()
-                    copy.write_row(
-                        (
-                            c.evaluation_id,
-                            i.key,
-                            c.tenant,
-                            i.parent,
-                            i.level,
-                            i.name,
-                            i.weight,
-                            rule,
-                            i.standard,
-                            i.target,
-                            i.actual,
-                            i.rule_score,
-                            i.deducted,
-                            i.score,
-                            i.stated_score,
-                            i.deviation,
-                            i.not_applicable,
-                            i.explanation,
-                            n,
-                        )
-                    )
-        with cur.copy(
-            f"COPY {schema}.deductions (evaluation_id, deduction_id, tenant, key, points, reason, active) FROM STDIN"
-        ) as copy:
-            for c, _ in cards:
-                for d in c.deductions:
-                    copy.write_row(
-                        (c.evaluation_id, d.deduction_id, c.tenant, d.key, d.points, d.reason, d.active)
-                    )
 
     def reset(self) -> None:
         self.folder.forget()

@@ -59,8 +59,21 @@ class Scorecard(Struct, frozen=True):
     deductions: list[DeductionRow]
 
 
+_ENCODER = msgspec.json.Encoder(decimal_format="string")
+_DECODER = msgspec.json.Decoder(Scorecard)
+
+
+def encode_scorecard(card: Scorecard) -> bytes:
+    """The scorecard as the API sends it (decimals as strings): what the read model stores."""
+    return _ENCODER.encode(card)
+
+
+def decode_scorecard(document: bytes | str) -> Scorecard:
+    return _DECODER.decode(document)
+
+
 def _json(value: Any) -> Any:
-    """As JSON would carry it (lists, not tuples), so a view read back from jsonb compares equal."""
+    """As JSON carries it (lists, not tuples, decimals as strings): the view and time travel compare equal."""
     return msgspec.json.decode(msgspec.json.encode(value))
 
 
@@ -68,15 +81,15 @@ def scorecard_of(e: Evaluation) -> Scorecard:
     specs = e.specs()
     leaves = {n.spec.key for n in e.leaves()}
     kids = children_of(specs)
+    taken = e.deducted_by_key()
+    scores = e.scores(taken)  # every score once: totals, subtotals and flags all need them
     subtotals: dict[str, Decimal] = {}
 
     def subtotal(key: str) -> Decimal:  # Scorecard.subtotal, with the tree built once and memoised
         if key not in subtotals:
             below = kids.get(key)
             subtotals[key] = (
-                sum((subtotal(k.key) for k in below), Decimal(0))
-                if below
-                else e.score_of(e.nodes[key]) or Decimal(0)
+                sum((subtotal(k.key) for k in below), Decimal(0)) if below else scores[key] or Decimal(0)
             )
         return subtotals[key]
 
@@ -96,14 +109,15 @@ def scorecard_of(e: Evaluation) -> Scorecard:
                 target=spec.target,
                 actual=node.actual,
                 rule_score=node.outcome.score if node.outcome else None,
-                deducted=e.deducted(key),
-                score=e.score_of(node) if leaf else subtotal(key),
+                deducted=taken.get(key, Decimal(0)),
+                score=scores[key] if leaf else subtotal(key),
                 stated_score=node.stated_score,
                 deviation=node.deviation,
                 not_applicable=spec.not_applicable,
                 explanation=node.outcome.explanation if node.outcome else "",
             )
         )
+    total = e.total(scores)
     deductions = [
         DeductionRow(d.deduction_id, d.key, d.points, d.reason, d.active) for d in e.deductions.values()
     ]
@@ -116,11 +130,11 @@ def scorecard_of(e: Evaluation) -> Scorecard:
         evaluator=e.evaluator.name,
         third_party=e.evaluator.third_party,
         status=e.status.value,
-        total=e.total(),
-        grade=e.grade(),
+        total=total,
+        grade=e.grade_scheme.grade(total),
         stated_total=e.stated_total,
         stated_grade=e.stated_grade,
-        flags=[_json(f) for f in e.flags()],
+        flags=[_json(f) for f in e.flags(scores, taken)],
         version=e.version,
         indicators=indicators,
         deductions=deductions,

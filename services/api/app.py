@@ -21,7 +21,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Litestar, Request, Response, get, post, put
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.params import Parameter
 from psycopg import Connection
@@ -42,8 +42,8 @@ from projections.ledgers.queries import get_ledger
 from projections.ledgers.rows import Ledger
 from projections.registry import NAMES
 from projections.rollups.queries import rollup, rollup_children
-from projections.scorecards.queries import get_scorecard, list_scorecards
-from projections.scorecards.rows import Scorecard
+from projections.scorecards.queries import list_scorecards, scorecard_document
+from projections.scorecards.rows import Scorecard, encode_scorecard
 from projections.timetravel import evaluation_as_of, ledger_as_of
 from services.api import access
 from services.api.access import ADMIN, HISTORY, PREPARE, REVIEW, SCORE, Tree, need_role
@@ -512,7 +512,11 @@ class EvaluationController(Controller):
     path = "/api/v1/evaluations/{evaluation_id:uuid}"
     tags = ["评价与评分"]  # noqa: RUF012
 
-    @get("/", summary="评分表（可 as_of 时间或 version 回溯）")
+    @get(
+        "/",
+        summary="评分表（可 as_of 时间或 version 回溯）",
+        responses={200: ResponseSpec(Scorecard, description="评分表", generate_examples=False)},
+    )
     async def scorecard(
         self,
         request: Request[Any, Any, Any],
@@ -520,27 +524,29 @@ class EvaluationController(Controller):
         evaluation_id: UUID,
         as_of: str | None = None,
         version: int | None = Parameter(default=None, ge=1),
-    ) -> Response[Scorecard]:
+    ) -> Response[bytes]:
         platform = _platform(request)
         at = _parse_as_of(as_of)
 
-        def run() -> Scorecard:
+        def run() -> tuple[int, bytes]:
             if at is not None or version is not None:
                 if not principal.restricted:
                     need_role(principal, HISTORY)
                 e = platform.app.load(Evaluation, evaluation_id)
                 access.check_read(platform.tree, principal, e.tenant, "评价", str(evaluation_id))
-                return evaluation_as_of(platform.app, evaluation_id, at=at, version=version)
+                card = evaluation_as_of(platform.app, evaluation_id, at=at, version=version)
+                return card.version, encode_scorecard(card)
             if principal.restricted and str(evaluation_id) not in principal.evaluations:
                 raise access.hidden("评价")
             tenants = [platform.app.evaluation(evaluation_id).tenant] if principal.restricted else None
-            card = _read(platform, principal, lambda c: get_scorecard(c, evaluation_id), tenants)
-            if card is None:
+            found = _read(platform, principal, lambda c: scorecard_document(c, evaluation_id), tenants)
+            if found is None:
                 raise access.hidden("评价")
-            return card
+            return found
 
-        card = await to_thread.run_sync(run)
-        return Response(card, headers={"ETag": _etag(card.version)})
+        version_, document = await to_thread.run_sync(run)
+        # the read model stores the scorecard encoded as this endpoint sends it: no re-encoding
+        return Response(document, media_type="application/json", headers={"ETag": _etag(version_)})
 
     @get("/history", summary="评价的变更时间线（谁、何时、改了什么、前后值、原因）")
     async def history(

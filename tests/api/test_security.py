@@ -190,8 +190,6 @@ def test_rls_is_a_second_wall(live: Live, resource: dict[str, str]) -> None:
         conn.execute("SET ROLE jixiao_reader")
         tables = [
             ("rm_scorecards", "scorecards"),
-            ("rm_scorecards", "indicators"),
-            ("rm_scorecards", "deductions"),
             ("rm_ledgers", "projects"),
             ("rm_ledgers", "entries"),
             ("rm_audit", "changes"),

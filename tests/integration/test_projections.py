@@ -215,3 +215,24 @@ def test_time_travel_equals_the_view_right_after_each_event(
     before_start = app.evaluation(ev.id).created_on - datetime.timedelta(microseconds=1)
     with pytest.raises(DomainError):
         evaluation_as_of(app, ev.id, at=before_start)
+
+
+def test_a_view_of_an_older_shape_is_rebuilt_at_start_up(app: JixiaoApplication, database_url: str) -> None:
+    """A projection whose version changed (say scorecards v1 → v2) is rebuilt by ``ensure``,
+    not served in its old shape; an up-to-date view is left as it is."""
+    seed_demo(app, REPORTS)
+    catch_up(database_url, "scorecards")
+    expected = view_rows(database_url, "rm_scorecards")
+    with psycopg.connect(database_url) as conn:
+        conn.execute("UPDATE rm_scorecards.tracking SET version = version - 1")
+        conn.execute("DELETE FROM rm_scorecards.scorecards")
+        conn.execute("CREATE TABLE rm_scorecards.indicators (left_over int)")  # v1's table
+    with Projector(database_url, projection("scorecards")) as p:
+        p.ensure()
+        assert p.status().version == projection("scorecards").version
+        assert p.status().lag_events == 0
+    assert view_rows(database_url, "rm_scorecards") == expected  # rebuilt from zero, old table gone
+    with psycopg.connect(database_url) as conn:
+        conn.execute("DELETE FROM rm_scorecards.scorecards")
+    catch_up(database_url, "scorecards")  # same version: nothing rebuilt, nothing re-projected
+    assert view_rows(database_url, "rm_scorecards") == {"scorecards": []}
