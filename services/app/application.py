@@ -398,10 +398,12 @@ _LABEL: Mapping[type[Any], str] = {
 def build_application(database_url: str, *, cache_size: int = 0, pool_size: int = 5) -> JixiaoApplication:
     """The application on PostgreSQL: creates the event table on first use and makes stored events
     immutable (a trigger refuses UPDATE, DELETE and TRUNCATE for every role that honours triggers)."""
-    app = JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_advisory_lock(7305)")  # concurrent start-ups: one installs at a time
+        # concurrent start-ups: one installs at a time (the library's CREATE TABLE IF NOT EXISTS
+        # included: two at once fail with "tuple concurrently updated")
+        conn.execute("SELECT pg_advisory_lock(7305)")
         try:
+            app = JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
             conn.execute(IMMUTABLE_EVENTS_SQL)
             conn.execute(snapshots.CREATE_SQL)
         finally:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 
+import psycopg
 import pytest
 
 from domain.context import Actor
@@ -159,3 +160,24 @@ def test_time_travel_by_version(app: JixiaoApplication) -> None:
     app.revise_deduction(EVALUATOR, ev.id, "D1", Decimal(2), "复核后调整")
     assert app.evaluation(ev.id).total() == Decimal("98.00")
     assert app.evaluation(ev.id, version=before_revision).total() == Decimal("95.00")
+
+
+def test_platform_processes_starting_at_once_on_an_empty_database(database_url: str) -> None:
+    """API, projectors and relay may start together: each creates the event table if missing,
+    and none of them may fail because another was doing the same ("tuple concurrently updated")."""
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            build_application(database_url).close()
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM jixiao_events").fetchone() == (0,)
