@@ -403,7 +403,9 @@ def build_application(database_url: str, *, cache_size: int = 0, pool_size: int 
         # included: two at once fail with "tuple concurrently updated")
         conn.execute("SELECT pg_advisory_lock(7305)")
         try:
-            app = JixiaoApplication(env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size))
+            app = JixiaoApplication(
+                env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size)
+            )
             conn.execute(IMMUTABLE_EVENTS_SQL)
             conn.execute(snapshots.CREATE_SQL)
         finally:
