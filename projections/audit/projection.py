@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import msgspec
 from psycopg import Cursor
@@ -11,21 +11,35 @@ from psycopg import Cursor
 from projections.audit.changes import Value, change_of
 from projections.core.folding import Folder
 from projections.core.stream import Envelope
+from services.app.mapper import split_topic
 
 _JSON = msgspec.json.Encoder()
 
 
-def _peek(value: Value, event: Any, aggregate: Any) -> Any:
-    return value(aggregate, event)
+class _Kind(NamedTuple):
+    """What the audit trail needs to know of one event type, worked out once per topic."""
+
+    aggregate_type: str
+    action: str
+    subject_of: Callable[[Any], str]
+    value: Value
+
+
+def _kind(topic: str) -> _Kind:
+    type_name = split_topic(topic)[0].rpartition(":")[2]
+    aggregate_type, _, action = type_name.partition(".")
+    subject_of, value = change_of(type_name)
+    return _Kind(aggregate_type, action, subject_of, value)
 
 
 def _indicator_of(event: Any, before: Any, after: Any) -> str | None:
     """The indicator a change concerns (a deduction's indicator, a definition's key)."""
     for value in (after, before):
-        if isinstance(value, dict) and isinstance(value.get("indicator"), str):
+        if value.__class__ is dict and value.get("indicator").__class__ is str:
             return str(value["indicator"])
-    if hasattr(event, "key"):
-        return str(event.key)
+    key = getattr(event, "key", None)
+    if key is not None:
+        return str(key)
     spec = getattr(event, "spec", None)
     return None if spec is None else str(spec.key)
 
@@ -36,6 +50,7 @@ class AuditProjection:
 
     def __init__(self) -> None:
         self.folder = Folder()
+        self._kinds: dict[str, _Kind] = {}
 
     def create(self, cur: Cursor[Any], schema: str) -> None:
         cur.execute(
@@ -59,42 +74,40 @@ class AuditProjection:
         )
 
     def handle(self, cur: Cursor[Any], schema: str, batch: list[Envelope]) -> None:
-        rows = []
-        for env in batch:
-            type_name = env.type_name
-            subject_of, value = change_of(type_name)
-            event = env.event
-            before, after_agg = self.folder.apply(cur, env, partial(_peek, value, event))
-            after = value(after_agg, event)
-            indicator = _indicator_of(event, before, after)
-            meta = event.meta
-            aggregate_type, _, action = type_name.partition(".")
-            rows.append(
-                (
-                    env.position,
-                    meta.tenant,
-                    aggregate_type,
-                    env.originator_id,
-                    env.version,
-                    env.timestamp,
-                    meta.actor_id,
-                    meta.role,
-                    meta.actor_tenant,
-                    meta.correlation_id,
-                    meta.reason,
-                    action,
-                    subject_of(event),
-                    indicator,
-                    None if before is None else _JSON.encode(before).decode(),
-                    None if after is None else _JSON.encode(after).decode(),
-                )
-            )
+        kinds, folder, encode = self._kinds, self.folder, _JSON.encode
         with cur.copy(
             f"COPY {schema}.changes (position, tenant, aggregate_type, aggregate_id, version, at, actor_id, role, "
             "actor_tenant, correlation_id, reason, action, subject, indicator, before, after) FROM STDIN"
         ) as copy:
-            for row in rows:
-                copy.write_row(row)
+            for env in batch:
+                kind = kinds.get(env.topic)
+                if kind is None:
+                    kind = kinds[env.topic] = _kind(env.topic)
+                event = env.event
+                agg = folder.before(cur, env)
+                before = kind.value(agg, event)  # read before the fold: it mutates the aggregate
+                after = kind.value(folder.advance(env, agg), event)
+                meta = event.meta
+                copy.write_row(
+                    (
+                        env.position,
+                        meta.tenant,
+                        kind.aggregate_type,
+                        env.originator_id,
+                        env.version,
+                        event.timestamp,
+                        meta.actor_id,
+                        meta.role,
+                        meta.actor_tenant,
+                        meta.correlation_id,
+                        meta.reason,
+                        kind.action,
+                        kind.subject_of(event),
+                        _indicator_of(event, before, after),
+                        None if before is None else encode(before).decode(),
+                        None if after is None else encode(after).decode(),
+                    )
+                )
 
     def reset(self) -> None:
         self.folder.forget()

@@ -47,7 +47,7 @@ class LedgersProjection:
         touched: dict[Any, tuple[Any, Any]] = {}
         for env in batch:
             if env.topic.startswith(PROJECT_TOPIC):
-                _, after = self.folder.apply(cur, env)
+                after = self.folder.apply(cur, env)
                 touched[env.originator_id] = (after, env.timestamp)
         if not touched:
             return

@@ -51,7 +51,7 @@ class ScorecardsProjection:
         touched: dict[Any, tuple[Any, Any]] = {}
         for env in batch:
             if env.topic.startswith(EVALUATION_TOPIC):
-                _, after = self.folder.apply(cur, env)
+                after = self.folder.apply(cur, env)
                 touched[env.originator_id] = (after, env.timestamp)
         if not touched:
             return

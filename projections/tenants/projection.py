@@ -36,7 +36,7 @@ class TenantsProjection:
         for env in batch:
             if not env.topic.startswith(TOPICS):
                 continue
-            _, a = self.folder.apply(cur, env)
+            a = self.folder.apply(cur, env)
             if env.topic.startswith(TOPICS[0]):
                 cur.execute(
                     f"INSERT INTO {schema}.tenants VALUES (%s, %s, %s, %s, %s) ON CONFLICT (code) DO UPDATE "
