@@ -844,6 +844,7 @@ def create_app(
         app.close()
 
     from services.api.middleware import observe
+    from services.web import web_handlers
 
     api = Litestar(
         route_handlers=[
@@ -852,6 +853,7 @@ def create_app(
             EvaluationController,
             OpsController,
             *([BenchController] if bench_endpoints else []),
+            *web_handlers(),
         ],
         dependencies={"principal": Provide(principal_of)},
         exception_handlers={Exception: handle},
