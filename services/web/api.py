@@ -76,12 +76,14 @@ class UiController(Controller):
     async def sync_ledger(
         self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
     ) -> Response[Any]:
-        platform = _platform(request)
-
-        def act(e: Evaluation) -> None:
-            e.sync_ledger(platform.app.load(Project, e.project_id).total())
-
-        return await _on_evaluation(request, principal, evaluation_id, PREPARE, act)
+        app = _platform(request).app
+        return await _on_evaluation(
+            request,
+            principal,
+            evaluation_id,
+            PREPARE,
+            lambda e: e.sync_ledger(app.load(Project, e.project_id).total()),  # as submit does first
+        )
 
     @get("/evaluations/{evaluation_id:uuid}/integrity", summary="本评价全部事件与哈希链的核验结果")
     async def integrity(

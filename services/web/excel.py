@@ -18,17 +18,16 @@ from litestar import Controller, Request, Response, get, post
 
 from domain.context import Actor
 from domain.evaluation import STATUS_LABEL, Evaluation, EvaluationKind
-from domain.indicators import level_of
 from domain.ledger import Project
-from domain.rules import RuleInput
 from domain.tenants import Role
+from projections.scorecards.rows import scorecard_of
 from services.api import access
 from services.api.access import PREPARE, need_role
 from services.api.app import _platform
 from services.api.auth import Principal
 from services.api.problems import Problem
-from services.web.importing import apply_sheet
-from services.web.scoresheet import Line, SheetError, read, write
+from services.web.importing import apply_sheet, written_inputs
+from services.web.scoresheet import SheetError, SheetRow, read, write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABEL = {
@@ -36,48 +35,38 @@ KIND_LABEL = {
     EvaluationKind.DEPARTMENT: "部门评价",
     EvaluationKind.FINANCE: "财政评价",
 }
-# inputs the 实际完成值 text or the definition already carries: a re-import takes them from there,
-# so editing the text in Excel is not overridden by a stale hidden copy
-DERIVED = ("target", "due", "reverse")
-FROM_TEXT = ("value", "ratio_pct", "completed_on", "category")
 
 
-def _inputs(actual: str | None, given: RuleInput | None, from_ledger: bool) -> str:
-    if given is None:
-        return ""
-    drop = set(DERIVED) | (set(FROM_TEXT) if actual else set()) | ({"ratio_pct"} if from_ledger else set())
-    kept = {k: v for k, v in msgspec.to_builtins(given).items() if k not in drop}
-    return msgspec.json.encode(kept).decode() if kept else ""
-
-
-def lines_of(e: Evaluation) -> list[Line]:
-    specs = e.specs()
+def rows_of(e: Evaluation) -> list[SheetRow]:
+    """The scorecard's rows (the same shape the API and time travel show), plus what a re-import needs."""
+    card = scorecard_of(e)
     leaves = {n.spec.key for n in e.leaves()}
-    lines = []
-    for key, node in e.nodes.items():
-        spec = node.spec
-        leaf = key in leaves
-        lines.append(
-            Line(
-                key=key,
-                level=level_of(key, specs),
-                name=spec.name,
-                weight=spec.weight,
-                standard=spec.standard,
-                target=spec.target,
-                actual=node.actual,
-                score=e.score_of(node) if leaf else e.subtotal(key),
-                deductions=[
-                    (d.points, " ".join(d.reason.split()))
-                    for d in e.deductions.values()
-                    if d.active and d.key == key
-                ],
-                deviation=node.deviation,
-                definition=msgspec.json.encode(spec).decode(),
-                inputs=_inputs(node.actual, node.given, spec.ledger_source is not None) if leaf else "",
+    rows = []
+    for r in card.indicators:
+        spec, given = e.nodes[r.key].spec, e.nodes[r.key].given
+        deductions = [
+            (d.points, " ".join(d.reason.split())) for d in card.deductions if d.active and d.key == r.key
+        ]
+        inputs = written_inputs(r.actual, given, spec.ledger_source is not None) if r.key in leaves else ""
+        definition = msgspec.json.encode(spec).decode()
+        rows.append(
+            SheetRow(
+                0,
+                r.key,
+                r.level,
+                r.name,
+                r.weight,
+                r.standard,
+                r.target,
+                r.actual,
+                r.score,
+                deductions,
+                r.deviation,
+                definition,
+                inputs,
             )
         )
-    return lines
+    return rows
 
 
 def workbook(e: Evaluation, p: Project) -> bytes:
@@ -95,7 +84,7 @@ def workbook(e: Evaluation, p: Project) -> bytes:
             f" · 执行率 {'—' if rate is None else f'{rate}%'}",
         ),
     ]
-    return write(f"{p.year} 年度项目支出绩效{form}", info, lines_of(e), e.total(), e.grade())
+    return write(f"{p.year} 年度项目支出绩效{form}", info, rows_of(e), e.total(), e.grade())
 
 
 class ExcelController(Controller):

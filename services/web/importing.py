@@ -64,6 +64,21 @@ def _spec(e: Evaluation, r: SheetRow, branches: set[str]) -> IndicatorSpec:
     return msgspec.structs.replace(base, **changes)
 
 
+# inputs the 实际完成值 text or the definition already carries: a re-import takes them from there,
+# so editing the text in Excel is not overridden by a stale hidden copy
+DERIVED = ("target", "due", "reverse")
+FROM_TEXT = ("value", "ratio_pct", "completed_on", "category")
+
+
+def written_inputs(actual: str | None, given: RuleInput | None, from_ledger: bool) -> str:
+    """The hidden 评分数据 cell for a row: only the inputs nothing else in the row carries."""
+    if given is None:
+        return ""
+    drop = set(DERIVED) | (set(FROM_TEXT) if actual else set()) | ({"ratio_pct"} if from_ledger else set())
+    kept = {k: v for k, v in msgspec.to_builtins(given).items() if k not in drop}
+    return msgspec.json.encode(kept).decode() if kept else ""
+
+
 def _inputs(text: str | None) -> RuleInput | None:
     if not text:
         return None
@@ -115,7 +130,8 @@ def _values(c: _Collector, e: Evaluation, r: SheetRow, may_deduct: bool) -> None
     except ValueError as err:
         c.refusals.append(Refusal(row, str(err), "import.inputs"))
         given = None
-    if (r.actual is not None or given is not None) and (r.actual, given) != (node.actual, node.given):
+    stored = (node.actual, written_inputs(node.actual, node.given, node.spec.ledger_source is not None))
+    if (r.actual is not None or given is not None) and (r.actual, r.inputs or "") != stored:
         _attempt(c, row, lambda: e.record_actual(r.key, r.actual, given))
     if r.deviation != node.deviation:
         _attempt(c, row, lambda: e.note_deviation(r.key, r.deviation))

@@ -47,9 +47,9 @@ DEDUCTION_LINE = re.compile(r"^\s*扣?\s*(\d+(?:\.\d+)?)\s*分\s*[：:]\s*(.+?)\
 
 @dataclass
 class SheetRow:
-    """One indicator row as the sheet states it (text as typed, numbers as Decimal)."""
+    """One indicator row as the sheet states it (text as typed, numbers as Decimal); written the same way."""
 
-    line: int  # the Excel row number, for messages
+    line: int  # the Excel row number, for messages (0 when writing)
     key: str
     level: int
     name: str
@@ -72,31 +72,15 @@ class Sheet:
     problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message): rows not understood
 
 
-@dataclass(frozen=True)
-class Line:
-    """What the writer needs of one indicator."""
-
-    key: str
-    level: int
-    name: str
-    weight: Decimal
-    standard: str
-    target: str | None
-    actual: str | None
-    score: Decimal | None
-    deductions: list[tuple[Decimal, str]]
-    deviation: str
-    definition: str
-    inputs: str
-
-
 # ---- writing ------------------------------------------------------------------------------------
 _THIN = Side(style="thin", color="888888")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD = PatternFill("solid", fgColor="E8EEF7")
 
 
-def write(title: str, info: list[tuple[str, str]], lines: list[Line], total: Decimal, grade: str) -> bytes:
+def write(
+    title: str, info: list[tuple[str, str]], lines: list[SheetRow], total: Decimal, grade: str
+) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -126,8 +110,8 @@ def write(title: str, info: list[tuple[str, str]], lines: list[Line], total: Dec
                 sum((p for p, _ in line.deductions), Decimal(0)) or None,
                 "\n".join(f"扣{p}分：{r}" for p, r in line.deductions),
                 line.deviation,
-                line.definition,
-                line.inputs,
+                line.definition or "",
+                line.inputs or "",
             ]
         )
     ws.append(
@@ -136,7 +120,7 @@ def write(title: str, info: list[tuple[str, str]], lines: list[Line], total: Dec
             "",
             "",
             "",
-            sum((x.weight for x in lines if x.level == 1), Decimal(0)),
+            sum((x.weight or Decimal(0) for x in lines if x.level == 1), Decimal(0)),
             "",
             "",
             "",

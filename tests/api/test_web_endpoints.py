@@ -26,6 +26,19 @@ def _nanchang(live: Live, http: Any) -> tuple[dict[str, Any], str]:
     return project, evaluation["evaluation_id"]
 
 
+def _start(live: Live, http: Any, project: str, kind: str, evaluator: str) -> str:
+    body = {"kind": kind, "evaluator_name": evaluator, "grades": "long"}
+    answer = http.post(
+        f"/api/v1/projects/{project}/evaluations", headers=live.token("360100", *Role), json=body
+    )
+    return str(_ok(answer)["id"])
+
+
+def _import(live: Live, http: Any, evaluation: str, content: bytes) -> Any:
+    headers = {**live.token("360100", *Role), "Content-Type": XLSX, "X-Filename": "000.xlsx"}
+    return http.post(f"/api/v1/evaluations/{evaluation}/import.xlsx", headers=headers, content=content)
+
+
 def _scores(card: dict[str, Any]) -> dict[str, Any]:
     return {i["key"]: (i["score"], i["actual"]) for i in card["indicators"]}
 
@@ -83,21 +96,9 @@ def test_excel_round_trip_into_a_fresh_evaluation(live: Live) -> None:
         assert exported.status_code == 200 and exported.headers["content-type"].startswith(XLSX)
         sheet = load_workbook(io.BytesIO(exported.content)).active
         assert sheet is not None and "自评表" in str(sheet["A1"].value)
-        fresh = _ok(
-            http.post(
-                f"/api/v1/projects/{project['project_id']}/evaluations",
-                headers=everyone,
-                json={"kind": "department", "evaluator_name": "南昌市医疗保障局复核", "grades": "long"},
-            )
-        )["id"]
+        fresh = _start(live, http, project["project_id"], "department", "南昌市医疗保障局复核")
         before = live.events()
-        imported = _ok(
-            http.post(
-                f"/api/v1/evaluations/{fresh}/import.xlsx",
-                headers={**everyone, "Content-Type": XLSX, "X-Filename": "000.xlsx"},
-                content=exported.content,
-            )
-        )
+        imported = _ok(_import(live, http, fresh, exported.content))
         assert imported["refusals"] == [] and imported["total"] == "99.74" and imported["grade"] == "优秀"
         assert live.events() > before
         live.settle()
@@ -105,6 +106,9 @@ def test_excel_round_trip_into_a_fresh_evaluation(live: Live) -> None:
         copy = _ok(http.get(f"/api/v1/evaluations/{fresh}", headers=everyone))
         assert _scores(copy) == _scores(original) and copy["total"] == original["total"]
         assert not [f for f in copy["flags"] if f["code"].endswith("stated_mismatch")]
+        again = live.events()
+        assert _ok(_import(live, http, fresh, exported.content))["refusals"] == []
+        assert live.events() == again  # every row equals what is stored: nothing new
 
 
 def test_excel_import_refuses_rows_and_whole_files(live: Live) -> None:
@@ -123,30 +127,14 @@ def test_excel_import_refuses_rows_and_whole_files(live: Live) -> None:
         ws.cell(leaf + 1, cols["得分"]).value = "很好"  # not a number
         out = io.BytesIO()
         wb.save(out)
-        fresh = _ok(
-            http.post(
-                f"/api/v1/projects/{project['project_id']}/evaluations",
-                headers=everyone,
-                json={"kind": "finance", "evaluator_name": "南昌市财政局", "grades": "long"},
-            )
-        )["id"]
-        body = _ok(
-            http.post(
-                f"/api/v1/evaluations/{fresh}/import.xlsx",
-                headers={**everyone, "Content-Type": XLSX},
-                content=out.getvalue(),
-            )
-        )
+        fresh = _start(live, http, project["project_id"], "finance", "南昌市财政局")
+        body = _ok(_import(live, http, fresh, out.getvalue()))
         rows = {r["row"]: r for r in body["refusals"]}
         assert rows[f"第 {leaf} 行 · 指标「{name}」"]["code"] == "deduction.exceeds_weight"
         assert any(r.startswith(f"第 {leaf + 1} 行") for r in rows)
         assert body["total"] == "99.74"  # the refused deduction stored nothing
         before = live.events()
-        garbage = http.post(
-            f"/api/v1/evaluations/{fresh}/import.xlsx",
-            headers={**everyone, "Content-Type": XLSX},
-            content=b"not a zip",
-        )
+        garbage = _import(live, http, fresh, b"not a zip")
         assert garbage.status_code == 422 and "无法读取" in garbage.json()["detail"]
         assert live.events() == before
 
