@@ -11,16 +11,16 @@ const svg = (tag, attrs, ...children) => h(`svg:${tag}`, attrs, ...children);
 function rateBars(projects) {
   const row = 26;
   const height = row * projects.length + 10;
-  return svg("svg", { viewBox: `0 0 800 ${height}`, role: "img", "aria-label": "各项目执行率" },
+  return svg("svg", { viewBox: `0 0 1200 ${height}`, role: "img", "aria-label": "各项目执行率" },
     projects.map((p, i) => {
       const y = i * row + 5;
       return svg("a", { href: `/ui/projects/${p.project_id}`, "data-link": true },
         svg("title", {}, `${p.tenant_name} · ${p.name}：执行率 ${pct(p.budget_execution_rate)}`),
-        svg("text", { x: 0, y: y + 15 }, `${p.name.slice(0, 18)}`),
-        svg("svg", { x: 300, y, width: 420, height: 18 },
+        svg("text", { x: 0, y: y + 15 }, `${p.tenant_name} · ${p.name}`.slice(0, 30)),
+        svg("svg", { x: 460, y, width: 620, height: 18 },
           svg("rect", { class: "track", width: "100%", height: 18 }),
           svg("rect", { class: p.over ? "bar over" : "bar", width: `${p.bar}%`, height: 18 })),
-        svg("text", { x: 730, y: y + 15 }, pct(p.budget_execution_rate)));
+        svg("text", { x: 1095, y: y + 15 }, pct(p.budget_execution_rate)));
     }));
 }
 
