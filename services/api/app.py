@@ -850,6 +850,7 @@ def create_app(
         app.close()
 
     from services.api.middleware import observe
+    from services.web import web_handlers
 
     api = Litestar(
         route_handlers=[
@@ -858,6 +859,7 @@ def create_app(
             EvaluationController,
             OpsController,
             *([BenchController] if bench_endpoints else []),
+            *web_handlers(),
         ],
         dependencies={"principal": Provide(principal_of)},
         exception_handlers={Exception: handle},

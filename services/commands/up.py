@@ -20,12 +20,14 @@ from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
 
-DEMO_TOKENS = (
-    ("preparer.360100", "360100", Role.PREPARER),
-    ("evaluator.360100", "360100", Role.EVALUATOR),
-    ("reviewer.360100", "360100", Role.REVIEWER),
-    ("auditor.360000", "360000", Role.AUDITOR),
-    ("admin.360100", "360100", Role.ADMIN),
+DEMO_TOKENS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
+    ("preparer.360100", "360100", (Role.PREPARER,)),
+    ("evaluator.360100", "360100", (Role.EVALUATOR,)),
+    ("reviewer.360100", "360100", (Role.REVIEWER,)),
+    ("auditor.360000", "360000", (Role.AUDITOR,)),
+    ("admin.360100", "360100", (Role.ADMIN,)),
+    # one bureau's whole team in one sign-in, to try every page of the web UI
+    ("demo.360100", "360100", (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR)),
 )
 
 
@@ -65,12 +67,14 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             threads = run_projectors(endpoints.database_url, stop)
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
             tokens = TokenConfig.from_env(settings.data_dir)
-            if demo and tokens.secret is not None:
-                print("  演示令牌（12 小时有效；jixiao token issue 可签发更多）：")
-                for user, tenant, role in DEMO_TOKENS:
-                    token = issue(tokens, user=user, tenant=tenant, roles=(role,))
-                    print(f"    {user}: {token}")
             url = f"http://{settings.http_host}:{settings.http_port}"
+            if demo and tokens.secret is not None:
+                print("  演示令牌（12 小时有效；jixiao token issue 可签发更多）与网页登录链接：")
+                for user, tenant, roles in DEMO_TOKENS:
+                    token = issue(tokens, user=user, tenant=tenant, roles=roles)
+                    print(f"    {user}: {token}")
+                    print(f"      登录：{url}/ui/login#token={token}")
+            print(f"  网页界面：{url}/ui/")
             print(f"  API 文档：{url}/api/docs")
             print(f"jixiao 已就绪：{url}")
             print("按 Ctrl-C 停止。", flush=True)

@@ -1,0 +1,75 @@
+"""Project lists for the UI: a bureau's projects of a year, or every project of a subtree (the
+parent bureau's dashboard), each with its ledger totals and its evaluations' scores.
+
+Read as ``jixiao_reader`` under row-level security like every API read, so a list can never
+carry another bureau's row even if the tenant filter were wrong.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from msgspec import Struct
+from psycopg import Connection
+
+from projections.ledgers.rows import TOTAL
+
+_SUBTREE = """
+WITH RECURSIVE tree AS (
+    SELECT code, name FROM rm_tenants.tenants WHERE code = %(tenant)s
+    UNION ALL SELECT t.code, t.name FROM rm_tenants.tenants t JOIN tree ON t.parent = tree.code
+)
+"""
+
+_PROJECTS = """
+SELECT p.project_id::text, p.tenant, coalesce(tree.name, p.tenant), p.code, p.name, p.year, p.department, p.unit,
+       coalesce(t.annual, 0), coalesce(t.received, 0), coalesce(t.spent, 0),
+       t.funds_received_rate, t.execution_rate, t.budget_execution_rate, jsonb_array_length(p.flags), p.version,
+       coalesce((SELECT jsonb_agg(jsonb_build_object(
+                    'evaluation_id', s.evaluation_id::text, 'kind', s.kind, 'evaluator', s.evaluator,
+                    'status', s.status, 'total', s.total::text, 'grade', s.grade,
+                    'flags', jsonb_array_length(s.flags)) ORDER BY s.kind, s.evaluator)
+                 FROM rm_scorecards.scorecards s WHERE s.project_id = p.project_id), '[]'::jsonb)
+FROM rm_ledgers.projects p
+JOIN tree ON tree.code = p.tenant
+LEFT JOIN rm_ledgers.totals t ON t.project_id = p.project_id AND t.source = %(total)s
+WHERE (%(year)s::int IS NULL OR p.year = %(year)s::int) AND (%(own)s = false OR p.tenant = %(tenant)s)
+ORDER BY p.year DESC, p.tenant, p.code
+"""
+
+
+class ProjectLine(Struct, frozen=True):
+    """One row of a project list: who, what, the money (合计) and the scores."""
+
+    project_id: str
+    tenant: str
+    tenant_name: str
+    code: str
+    name: str
+    year: int
+    department: str
+    unit: str
+    annual: Decimal  # 全年预算数
+    received: Decimal  # 实际到位资金
+    spent: Decimal  # 全年执行数
+    funds_received_rate: Decimal | None  # 资金到位率
+    execution_rate: Decimal | None  # 预算执行率 (支出 / 到位)
+    budget_execution_rate: Decimal | None  # 执行率 B/A (支出 / 全年预算)
+    flags: int
+    version: int
+    evaluations: list[dict[str, Any]]
+
+    @property
+    def self_evaluation(self) -> dict[str, Any] | None:
+        return next((e for e in self.evaluations if e["kind"] == "self"), None)
+
+
+def list_projects(
+    conn: Connection[Any], tenant: str, year: int | None = None, *, subtree: bool = False
+) -> list[ProjectLine]:
+    """``tenant``'s projects (of ``year`` when given); with ``subtree``, its descendants' too."""
+    params = {"tenant": tenant, "year": year, "total": TOTAL, "own": not subtree}
+    with conn.cursor() as cur:
+        rows = cur.execute(_SUBTREE + _PROJECTS, params).fetchall()
+    return [ProjectLine(*row) for row in rows]

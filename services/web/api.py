@@ -1,0 +1,102 @@
+"""JSON endpoints the UI needs beyond the API's: project lists with their figures, the parent
+bureau's dashboard, bringing ledger figures into an evaluation, and one evaluation's integrity.
+
+They reuse the API's plumbing (token, roles, tenant scope, row-level security, idempotency and
+problem responses), so a page can show nothing the API itself would refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+
+from domain.evaluation import Evaluation
+from domain.ledger import Project
+from projections.integrity.aggregate import check_aggregate
+from projections.rollups.projects import ProjectLine, list_projects
+from projections.rollups.queries import rollup, rollup_children
+from services.api import access
+from services.api.access import HISTORY, PREPARE, need_role
+from services.api.app import _on_evaluation, _platform, _read
+from services.api.auth import Principal
+from services.web.dashboard import dashboard
+
+
+def _names(conn: Any, tenant: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT code, name FROM rm_tenants.tenants WHERE code = %s OR parent = %s", (tenant, tenant)
+    ).fetchall()
+    return {code: name for code, name in rows}
+
+
+class UiController(Controller):
+    path = "/api/v1"
+    tags = ["界面"]  # noqa: RUF012
+
+    @get("/tenants/{code:str}/projects", summary="单位的项目列表：台账合计、执行率与各评价得分")
+    async def projects(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str, year: int | None = None
+    ) -> list[ProjectLine]:
+        platform = _platform(request)
+
+        def run() -> list[ProjectLine]:
+            access.check_read(platform.tree, principal, code, "单位")
+            return _read(platform, principal, lambda c: list_projects(c, code, year))
+
+        return await to_thread.run_sync(run)
+
+    @get("/tenants/{code:str}/dashboard", summary="上级单位看板：下级单位项目的执行率、得分分布与等级")
+    async def dashboard(
+        self, request: Request[Any, Any, Any], principal: Principal, code: str, year: int | None = None
+    ) -> dict[str, Any]:
+        platform = _platform(request)
+
+        def run() -> dict[str, Any]:
+            access.check_read(platform.tree, principal, code, "单位")
+
+            def query(c: Any) -> dict[str, Any]:
+                lines = list_projects(c, code, None, subtree=True)
+                chosen = year if year is not None else max((p.year for p in lines), default=0)
+                years = sorted({p.year for p in lines}, reverse=True)
+                names = _names(c, code)
+                tenant = {"code": code, "name": names.get(code, code), "years": years}
+                shown = [p for p in lines if p.year == chosen]
+                own, children = rollup(c, code, chosen), rollup_children(c, code, chosen)
+                return dashboard(tenant, chosen, own, children, names, shown)
+
+            return _read(platform, principal, query)
+
+        return await to_thread.run_sync(run)
+
+    @post("/evaluations/{evaluation_id:uuid}/ledger-sync", summary="同步预算台账数据（重算取自台账的指标）")
+    async def sync_ledger(
+        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+    ) -> Response[Any]:
+        app = _platform(request).app
+        return await _on_evaluation(
+            request,
+            principal,
+            evaluation_id,
+            PREPARE,
+            lambda e: e.sync_ledger(app.load(Project, e.project_id).total()),  # as submit does first
+        )
+
+    @get("/evaluations/{evaluation_id:uuid}/integrity", summary="本评价全部事件与哈希链的核验结果")
+    async def integrity(
+        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+    ) -> dict[str, Any]:
+        platform = _platform(request)
+
+        def run() -> dict[str, Any]:
+            need_role(principal, HISTORY)
+            e = platform.app.load(Evaluation, evaluation_id)
+            access.check_read(platform.tree, principal, e.tenant, "评价", str(evaluation_id))
+            with platform.read_pool.connection() as conn:  # the event table: not visible to the reader role
+                found = check_aggregate(conn, evaluation_id)
+            return {**msgspec.to_builtins(found), "ok": found.ok}
+
+        return await to_thread.run_sync(run)

@@ -1,0 +1,75 @@
+// The router: one shell page for every /ui/… path; each view renders into <main>.
+
+import { api, clearToken, explain, forget, me, token } from "./api.js";
+import { clear, h, link } from "./dom.js";
+import { ROLE } from "./labels.js";
+import { renderLogin } from "./login.js";
+import { renderProjects, renderProject } from "./projects.js";
+import { renderScorecard } from "./scorecard.js";
+import { renderHistory } from "./history.js";
+import { renderDashboard } from "./dashboard.js";
+import { renderPrint } from "./print.js";
+
+const ROUTES = [
+  [/^\/ui\/login\/?$/, renderLogin, true],
+  [/^\/ui\/tenants\/(\d{6})\/projects\/?$/, renderProjects],
+  [/^\/ui\/tenants\/(\d{6})\/dashboard\/?$/, renderDashboard],
+  [/^\/ui\/projects\/([0-9a-f-]{36})\/?$/, renderProject],
+  [/^\/ui\/evaluations\/([0-9a-f-]{36})\/?$/, renderScorecard],
+  [/^\/ui\/evaluations\/([0-9a-f-]{36})\/history\/?$/, renderHistory],
+  [/^\/ui\/evaluations\/([0-9a-f-]{36})\/print\/?$/, renderPrint],
+];
+
+export function go(path) {
+  history.pushState({}, "", path);
+  return render();
+}
+
+async function header(who) {
+  const nav = document.getElementById("nav");
+  const box = document.getElementById("who");
+  if (!who) { clear(nav); clear(box); return; }
+  clear(nav,
+    link(`/ui/tenants/${who.tenant}/projects`, "项目与预算台账"),
+    link(`/ui/tenants/${who.tenant}/dashboard`, "汇总看板"));
+  const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
+  clear(box,
+    h("span", {}, `${who.user}（${tenant.name}，${who.roles.map((r) => ROLE[r] || r).join("、")}）`),
+    h("button", { type: "button", onclick: () => { clearToken(); forget(); go("/ui/login"); } }, "退出"));
+}
+
+export async function render() {
+  const main = document.getElementById("main");
+  const path = location.pathname === "/" || location.pathname === "/ui" ? "/ui/" : location.pathname;
+  const query = new URLSearchParams(location.search);
+  const found = ROUTES.map(([re, view, open]) => [path.match(re), view, open]).find(([m]) => m);
+  if (!token() && !(found && found[2])) {
+    history.replaceState({}, "", "/ui/login");
+    return render();
+  }
+  try {
+    const who = token() ? await me() : null;
+    await header(who);
+    if (!found) {
+      history.replaceState({}, "", `/ui/tenants/${who.tenant}/projects`);
+      return render();
+    }
+    const [match, view] = found;
+    clear(main, h("p", {}, "正在加载…"));
+    await view(main, match.slice(1), query, who);
+    const heading = main.querySelector("h1");
+    if (heading) document.title = `${heading.textContent} · jixiao`;
+  } catch (err) {
+    // nothing of the page stays: a refused page shows the refusal only
+    clear(main, h("h1", {}, "无法打开"), h("p", { class: "alert", role: "alert" }, explain(err)));
+  }
+}
+
+document.addEventListener("click", (ev) => {
+  const a = ev.target.closest("a[data-link]");
+  if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || (typeof a.target === "string" && a.target)) return;
+  ev.preventDefault();
+  go(a.getAttribute("href"));
+});
+window.addEventListener("popstate", render);
+render();

@@ -1,0 +1,177 @@
+// Projects of a bureau and year, and one project's budget ledger (预算台账): entries by funding
+// source and date, 资金到位率 and 执行率, recording entries and corrections.
+
+import { api, explain, fresh } from "./api.js";
+import { askForm, clear, h, link, money, notice, pct, shown } from "./dom.js";
+import { ENTRY, KIND, SOURCES, STATUS, has } from "./labels.js";
+import { go } from "./main.js";
+
+function evaluationsCell(evaluations) {
+  if (!evaluations.length) return "—";
+  return evaluations.map((e) => h("div", {},
+    link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind}：${e.total}（${e.grade}）`),
+    h("span", { class: "muted" }, ` ${STATUS[e.status] || e.status}`)));
+}
+
+export async function renderProjects(main, [code], query, who) {
+  const [tenant, all] = await Promise.all([api(`/api/v1/tenants/${code}`), api(`/api/v1/tenants/${code}/projects`)]);
+  const years = [...new Set(all.map((p) => p.year))].sort((a, b) => b - a);
+  const year = Number(query.get("year")) || years[0] || new Date().getFullYear();
+  const rows = all.filter((p) => p.year === year);
+  const select = h("select", { id: "year", onchange: () => go(`/ui/tenants/${code}/projects?year=${select.value}`) },
+    (years.includes(year) ? years : [year, ...years]).map((y) => h("option", { value: y, selected: y === year }, `${y} 年度`)));
+  clear(main,
+    h("h1", {}, `${tenant.name} · 项目与预算台账`),
+    h("div", { class: "toolbar" }, h("label", { for: "year" }, "年度"), select,
+      link(`/ui/tenants/${code}/dashboard?year=${year}`, "汇总看板")),
+    h("table", {},
+      h("caption", { class: "muted" }, `${year} 年度共 ${rows.length} 个项目（金额单位：元）`),
+      h("thead", {}, h("tr", {}, ["项目编号", "项目名称", "实施单位", "全年预算数", "实际到位", "全年执行数", "资金到位率", "执行率（B/A）", "评价", "提示"]
+        .map((t, i) => h("th", { scope: "col", class: i >= 3 && i <= 7 ? "num" : null }, t)))),
+      h("tbody", {}, rows.length ? rows.map((p) => h("tr", {},
+        h("td", {}, p.code), h("td", {}, link(`/ui/projects/${p.project_id}`, p.name)), h("td", {}, shown(p.unit)),
+        h("td", { class: "num" }, money(p.annual)), h("td", { class: "num" }, money(p.received)),
+        h("td", { class: "num" }, money(p.spent)), h("td", { class: "num" }, pct(p.funds_received_rate)),
+        h("td", { class: "num" }, pct(p.budget_execution_rate)), h("td", {}, evaluationsCell(p.evaluations)),
+        h("td", {}, p.flags ? h("span", { class: "flag" }, `${p.flags} 项提示`) : ""))) :
+        h("tr", {}, h("td", { colspan: 10 }, "本年度没有项目")))),
+    code === who.tenant && has(who, "preparer", "evaluator") ? newProjectForm(year) : null);
+}
+
+function newProjectForm(year) {
+  const field = (id, label, attrs = {}) => [h("label", { for: id }, label), h("input", { id, name: id, autocomplete: "off", ...attrs })];
+  const error = h("p", { class: "alert wide", role: "alert", hidden: true });
+  const form = h("form", { class: "stack" },
+    h("h2", { class: "wide" }, "登记项目"),
+    field("code", "项目编号", { required: true }), field("name", "项目名称", { required: true }),
+    field("year", "年度", { required: true, value: year, inputmode: "numeric" }),
+    field("department", "主管部门"), field("implementing_unit", "实施单位"), field("goal", "年度总体目标"),
+    error, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "登记")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = Object.fromEntries(new FormData(form));
+    body.year = Number(body.year);
+    try {
+      const done = await api("/api/v1/projects", { method: "POST", body });
+      await fresh(`/api/v1/projects/${done.id}/ledger`, done.version).catch(() => null);
+      go(`/ui/projects/${done.id}`);
+    } catch (err) { error.hidden = false; error.textContent = explain(err); }
+  });
+  return form;
+}
+
+export async function renderProject(main, [id], _query, who) {
+  const ledger = await api(`/api/v1/projects/${id}/ledger`);
+  const evaluations = (await api(`/api/v1/tenants/${ledger.tenant}/evaluations?year=${ledger.year}`))
+    .filter((e) => e.project_id === id);
+  const writable = ledger.tenant === who.tenant && has(who, "preparer", "evaluator");
+  const rerender = async (version) => {
+    await fresh(`/api/v1/projects/${id}/ledger`, version);
+    return renderProject(main, [id], _query, who);
+  };
+  clear(main,
+    h("p", { class: "crumbs" }, link(`/ui/tenants/${ledger.tenant}/projects?year=${ledger.year}`, "项目列表"), " › 预算台账"),
+    h("h1", {}, ledger.name),
+    h("dl", { class: "meta" },
+      h("dt", {}, "项目编号"), h("dd", {}, `${ledger.code}（${ledger.year} 年度）`),
+      h("dt", {}, "主管部门"), h("dd", {}, shown(ledger.department)),
+      h("dt", {}, "实施单位"), h("dd", {}, shown(ledger.unit)),
+      h("dt", {}, "实际完成情况"), h("dd", {}, shown(ledger.achieved))),
+    ledger.flags.length ? h("ul", { class: "flags", "aria-label": "台账提示" }, ledger.flags.map((f) => h("li", {}, f.message))) : null,
+    h("h2", {}, "项目资金（元）"),
+    totalsTable(ledger.totals),
+    h("h2", {}, "台账条目"),
+    entriesTable(ledger, writable, rerender),
+    writable ? entryForm(ledger, rerender) : null,
+    h("h2", {}, "评价"),
+    evaluations.length ? h("ul", {}, evaluations.map((e) => h("li", {},
+      link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} · ${e.evaluator}`),
+      ` ${e.total}（${e.grade}），${STATUS[e.status] || e.status}`))) : h("p", {}, "尚无评价"),
+    has(who, "preparer", "evaluator") ? startEvaluation(id) : null);
+}
+
+function totalsTable(totals) {
+  const cols = ["资金来源", "年初预算数", "全年预算数", "实际到位资金", "全年执行数", "资金到位率", "预算执行率（支出/到位）", "执行率（支出/预算 B/A）"];
+  return h("table", { "aria-label": "项目资金" },
+    h("thead", {}, h("tr", {}, cols.map((c, i) => h("th", { scope: "col", class: i ? "num" : null }, c)))),
+    h("tbody", {}, totals.map((t) => h("tr", { class: t.source === "合计" ? "total" : null },
+      h("th", { scope: "row" }, t.source), h("td", { class: "num" }, money(t.initial)),
+      h("td", { class: "num" }, money(t.annual)), h("td", { class: "num" }, money(t.received)),
+      h("td", { class: "num" }, money(t.spent)), h("td", { class: "num" }, pct(t.funds_received_rate)),
+      h("td", { class: "num" }, pct(t.execution_rate)), h("td", { class: "num" }, pct(t.budget_execution_rate))))));
+}
+
+function entriesTable(ledger, writable, rerender) {
+  const correct = (e) => askForm(`更正条目 ${e.entry_id}`, [
+    { name: "amount", label: "更正金额（元，可为负）", required: true, inputmode: "decimal" },
+    { name: "date", label: "日期", type: "date", required: true },
+    { name: "reason", label: "更正原因", required: true },
+  ], async (data) => {
+    const body = { kind: "correction", source: e.source, corrects: e.entry_id, amount: data.get("amount").replaceAll(",", ""),
+      date: data.get("date"), reason: data.get("reason") };
+    const done = await api(`/api/v1/projects/${ledger.project_id}/entries`, { method: "POST", body })
+      .catch((err) => { throw Object.assign(err, { userMessage: explain(err) }); });
+    notice("已记录更正");
+    await rerender(done.version);
+  });
+  return h("table", { "aria-label": "台账条目" },
+    h("thead", {}, h("tr", {}, ["编号", "类型", "资金来源", "金额（元）", "日期", "文号 / 凭证号", "用途", "更正", ""]
+      .map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, ledger.entries.map((e) => h("tr", {},
+      h("td", {}, e.entry_id), h("td", {}, ENTRY[e.kind] || e.kind), h("td", {}, e.source),
+      h("td", { class: "num" }, money(e.amount)), h("td", {}, e.on), h("td", {}, shown(e.document)),
+      h("td", {}, shown(e.purpose)), h("td", {}, e.corrects ? `更正 ${e.corrects}` : ""),
+      h("td", {}, writable && e.kind !== "correction"
+        ? h("button", { type: "button", onclick: () => correct(e), "aria-label": `更正条目 ${e.entry_id}` }, "更正") : "")))));
+}
+
+function entryForm(ledger, rerender) {
+  const error = h("p", { class: "alert wide", role: "alert", hidden: true });
+  const input = (id, label, attrs = {}) => [h("label", { for: id }, label), h("input", { id, name: id, autocomplete: "off", ...attrs })];
+  const form = h("form", { class: "stack", "aria-label": "记账" },
+    h("h2", { class: "wide" }, "记账（预算、到位、支出）"),
+    h("label", { for: "entry-kind" }, "条目类型"),
+    h("select", { id: "entry-kind", name: "kind" }, ["expenditure", "received", "initial_budget", "adjustment"].map((k) => h("option", { value: k }, ENTRY[k]))),
+    h("label", { for: "entry-source" }, "资金来源"),
+    h("select", { id: "entry-source", name: "source" }, SOURCES.map((s) => h("option", { value: s }, s))),
+    input("entry-amount", "金额（元）", { name: "amount", required: true, inputmode: "decimal" }),
+    input("entry-date", "日期", { name: "date", type: "date", required: true }),
+    input("entry-document", "文号 / 凭证号", { name: "document" }),
+    input("entry-purpose", "用途", { name: "purpose" }),
+    error, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "记账")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = Object.fromEntries(new FormData(form));
+    body.amount = body.amount.replaceAll(",", "");
+    try {
+      const done = await api(`/api/v1/projects/${ledger.project_id}/entries`, { method: "POST", body });
+      notice("已记账");
+      await rerender(done.version);
+    } catch (err) { error.hidden = false; error.textContent = explain(err); }
+  });
+  return form;
+}
+
+function startEvaluation(projectId) {
+  const error = h("p", { class: "alert wide", role: "alert", hidden: true });
+  const form = h("form", { class: "stack", "aria-label": "开始评价" },
+    h("h2", { class: "wide" }, "开始新的评价"),
+    h("label", { for: "ev-kind" }, "评价类型"),
+    h("select", { id: "ev-kind", name: "kind" }, Object.entries(KIND).map(([k, v]) => h("option", { value: k }, v))),
+    h("label", { for: "ev-name" }, "评价机构"), h("input", { id: "ev-name", name: "evaluator_name", required: true, autocomplete: "off" }),
+    h("label", { for: "ev-third" }, "第三方机构"), h("input", { id: "ev-third", name: "third_party", type: "checkbox" }),
+    h("label", { for: "ev-grades" }, "等级方案"),
+    h("select", { id: "ev-grades", name: "grades" }, h("option", { value: "default" }, "优 / 良 / 中 / 差"), h("option", { value: "long" }, "优秀 / 良好 / 中 / 差")),
+    error, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "开始评价")));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const data = new FormData(form);
+    const body = { kind: data.get("kind"), evaluator_name: data.get("evaluator_name"), third_party: data.get("third_party") === "on", grades: data.get("grades") };
+    try {
+      const done = await api(`/api/v1/projects/${projectId}/evaluations`, { method: "POST", body });
+      await fresh(`/api/v1/evaluations/${done.id}`, done.version).catch(() => null);
+      go(`/ui/evaluations/${done.id}`);
+    } catch (err) { error.hidden = false; error.textContent = explain(err); }
+  });
+  return form;
+}

@@ -1,0 +1,97 @@
+"""Browser tests: Debian's chromium driven by Playwright against a real server (uvicorn over a
+real PostgreSQL with the demo data, one per module — ``tests/api/conftest.py``).
+
+No browser is ever downloaded: ``python3 dev.py test`` installs Debian's chromium; when it is
+missing these tests fail (with a Chinese message), they never skip.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from domain.tenants import Role
+from tests.api.conftest import Live, live, module_database  # noqa: F401 - the server fixtures, reused
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"浏览器测试需要 {CHROMIUM}：请运行 python3 dev.py test（以 root 安装 chromium）")
+    found = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 900}, accept_downloads=True, locale="zh-CN"
+    )
+    context.set_default_timeout(20_000)
+    found = context.new_page()
+    errors: list[str] = []
+    found.on("pageerror", lambda e: errors.append(str(e)))
+    yield found
+    context.close()
+    assert not errors, f"页面脚本出错：{errors}"
+
+
+def shot(page: Page, name: str) -> Path:
+    """Keep a screenshot as a test artifact (tests/artifacts/e2e/, git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Page, server: Live, tenant: str, *roles: Role, user: str | None = None) -> None:
+    """Sign in through the form, as a person pasting the token `jixiao up` printed."""
+    token = server.token(tenant, *roles, user=user)["Authorization"].removeprefix("Bearer ")
+    page.goto(f"{server.url}/ui/login")
+    page.get_by_label("平台令牌").fill(token)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
+    expect(page.locator("#who")).to_contain_text(user or f"{roles[0].value}.{tenant}")
+
+
+def sign_in_link(page: Page, server: Live, tenant: str, *roles: Role, user: str | None = None) -> None:
+    """Sign in with a link like those `jixiao up` prints (token in the URL fragment)."""
+    token = server.token(tenant, *roles, user=user)["Authorization"].removeprefix("Bearer ")
+    page.goto(f"{server.url}/ui/login#token={token}")
+    expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
+    assert "token" not in page.url
+
+
+def evaluation_of(server: Live, tenant: str, kind: str = "self") -> tuple[str, str]:
+    """(evaluation id, project id) of the bureau's first evaluation of ``kind``."""
+    with server.client() as http:
+        rows = http.get(f"/api/v1/tenants/{tenant}/evaluations", headers=server.token(tenant)).json()
+    row = next(r for r in rows if r["kind"] == kind)
+    return str(row["evaluation_id"]), str(row["project_id"])
+
+
+NUMBER = re.compile(r"\d+\.\d{2}")
