@@ -9,8 +9,11 @@ import threading
 import time
 from pathlib import Path
 
+from domain.tenants import TenantLevel
 from projections.core.runner import wait_until
+from services.api.metrics import Metrics
 from services.app.application import build_application
+from services.relay import tracking
 from services.relay.tracking import SCHEMA
 from tests.integration.relay_support import (
     assert_exactly_once_in_order,
@@ -23,7 +26,7 @@ from tests.integration.relay_support import (
     start_server,
     write_notes,
 )
-from tests.relay_events import every_kind_of_event, register_tree
+from tests.relay_events import ADMIN, every_kind_of_event, register_tree
 
 
 def caught_up(database_url: str, timeout: float = 60.0) -> bool:
@@ -115,14 +118,23 @@ def test_the_relay_position_is_tracked_in_postgres(database_url: str, tmp_path: 
     import psycopg
 
     server = start_server(tmp_path)
+    metrics = Metrics([])
     try:
         app = build_application(database_url)
         register_tree(app)
+        with psycopg.connect(database_url) as conn:
+            assert metrics.projection_lag(conn)["relay"] == 4  # never ran: everything waits
         with relay_thread(database_url, server.url):
             assert caught_up(database_url)
+            app.register_tenant(ADMIN, "360104", "青云谱区医疗保障局", TenantLevel.DISTRICT, "360100")
+            assert caught_up(database_url)
         app.close()
-        with psycopg.connect(database_url) as conn:
+        with psycopg.connect(database_url, autocommit=True) as conn:
             position, seq = conn.execute(f"SELECT position, seq FROM {SCHEMA}.tracking").fetchone() or (0, 0)
-        assert position == max(event_positions(database_url)) and seq == 4
+            status = tracking.status(conn)
+            assert metrics.projection_lag(conn)["relay"] == 0
+        assert position == max(event_positions(database_url)) == status.position and seq == 5
+        assert (status.name, status.lag_events, status.lag_seconds) == ("relay", 0, 0.0)
+        assert b"jixiao_relay_lag_events 0.0" in metrics.render()
     finally:
         server.stop()
