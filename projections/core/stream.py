@@ -46,7 +46,11 @@ class Envelope:
         return split_topic(self.topic)[0].rpartition(":")[2]
 
 
-def read_batch(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Envelope]:
+Row = tuple[int, UUID, int, str, bytes]  # position, originator id, version, topic, stored JSON
+
+
+def read_rows(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Row]:
+    """The stored rows after ``after``, undecoded (the relay decodes them its own way)."""
     query = (
         f"SELECT notification_id, originator_id, originator_version, topic, state FROM {EVENTS_TABLE} "
         "WHERE notification_id > %s"
@@ -54,7 +58,15 @@ def read_batch(cur: Cursor[Any], after: int, limit: int, upto: int | None = None
         + " ORDER BY notification_id LIMIT %s"
     )
     params = (after, upto, limit) if upto is not None else (after, limit)
-    rows = cur.execute(query, params, prepare=True).fetchall()
+    rows: list[Row] = cur.execute(query, params, prepare=True).fetchall()
+    return rows
+
+
+def read_batch(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Envelope]:
+    return decode_rows(read_rows(cur, after, limit, upto))
+
+
+def decode_rows(rows: list[Row]) -> list[Envelope]:
     decode = _MAPPER.decode_row
     return [
         Envelope(pos, oid, ver, topic, bytes(state), decode(oid, ver, topic, state))

@@ -30,8 +30,7 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import PubAck
 
-from domain.tenants import Tenant
-from projections.core.stream import CHANNEL, read_batch
+from projections.core.stream import CHANNEL, read_rows
 from projections.integrity.checkpoints import SCHEMA as INTEGRITY
 from services.relay import contracts, tracking
 from services.relay.jetstream import (
@@ -138,7 +137,7 @@ class Relay:
             timeout=5,
         )
         try:
-            js = nc.jetstream(timeout=self.ack_timeout, publish_async_max_pending=self.window)
+            js = nc.jetstream(timeout=self.ack_timeout, publish_async_max_pending=self.window + 1)
             await ensure_stream(js, self.stream)
             tracked = await asyncio.to_thread(tracking.load, self.db)
             start = await resume_point(js, self.stream.name, tracked)
@@ -167,11 +166,13 @@ class Relay:
                 assert reading is not None
                 batch = await reading
                 reading = None
+                if batch:  # read and translate the next batch while this one is published
+                    reading = asyncio.create_task(asyncio.to_thread(self._read, batch[-1].position))
                 for out in batch:
+                    if len(window) >= self.window:
+                        acked = await self._drain(nc, window, acked, keep=self.window // 2)
                     sent = Cursor(out.position, sent.checkpoint_position, sent.seq + 1)
                     window.append((await self._publish(js, out, sent), sent))
-                if batch:  # read and translate the next batch while acknowledgements arrive
-                    reading = asyncio.create_task(asyncio.to_thread(self._read, sent.position))
                 now = time.monotonic()
                 if now - last_checkpoints >= CHECKPOINTS_EVERY_S:
                     last_checkpoints = now
@@ -209,18 +210,21 @@ class Relay:
         }
         if out.correlation_id:
             headers[CORRELATION] = out.correlation_id
-        future = await js.publish_async(out.subject, out.data, wait_stall=self.ack_timeout, headers=headers)
+        # no wait_stall: it costs a task per message; ``_pump`` bounds the window itself
+        future = await js.publish_async(out.subject, out.data, headers=headers)
         self.published += 1
         return future
 
-    async def _drain(self, nc: Client, window: Pending, acked: Cursor) -> Cursor:
-        """Wait for every outstanding acknowledgement (or fail after ``ack_timeout``)."""
+    async def _drain(self, nc: Client, window: Pending, acked: Cursor, keep: int = 0) -> Cursor:
+        """Wait until at most ``keep`` acknowledgements are outstanding (fail after ``ack_timeout``)."""
         deadline = time.monotonic() + self.ack_timeout
-        while window and not all(f.done() for f, _ in window):
+        acked = settled(window, acked)
+        while len(window) > keep:
             if nc.is_closed or time.monotonic() > deadline:
                 raise TimeoutError(f"JetStream 未确认 {sum(not f.done() for f, _ in window)} 条消息")
-            await asyncio.wait([f for f, _ in window], timeout=0.1)
-        return settled(window, acked)
+            await asyncio.wait([window[0][0]], timeout=0.1)  # acknowledgements come in order
+            acked = settled(window, acked)
+        return acked
 
     async def _commit(self, cursor: Cursor) -> None:
         if cursor != self._committed:
@@ -230,9 +234,9 @@ class Relay:
     # ---- the database side (run in a thread) ------------------------------------------------------
     def _read(self, after: int) -> list[Outgoing]:
         with self.reader.cursor() as cur:
-            events = read_batch(cur, after, self.batch)
-        out = [self.translator.outgoing(env) for env in events]
-        new = [env.event.code for env in events if isinstance(env.event, Tenant.Registered)]
+            rows = read_rows(cur, after, self.batch)
+        out = [self.translator.outgoing_row(row) for row in rows]
+        new = [o.tenant for o in out if o.type_name == "tenant.registered"]
         if new and self.on_tenants is not None:
             self.on_tenants({code: self.translator.tree.path(code) for code in new})
         return out
