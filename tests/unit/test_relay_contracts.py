@@ -178,3 +178,10 @@ def write_golden(messages: list[Outgoing]) -> None:  # pragma: no cover - run on
     for m in messages:
         seen.setdefault(m.type_name, m.data)
     GOLDEN.write_bytes(b"\n".join(seen.values()) + b"\n")
+
+
+def test_the_schemas_in_docs_are_the_ones_the_code_prints() -> None:
+    published_in_docs = json.loads(
+        (Path(__file__).parents[2] / "docs" / "schemas" / "events.json").read_text()
+    )
+    assert published_in_docs == contracts.schemas(), "run: jixiao schema events > docs/schemas/events.json"
