@@ -1,4 +1,4 @@
-"""The ``jixiao`` command line: ``up``, ``score``, ``import``.
+"""The ``jixiao`` command line: ``up``, ``score``, ``import``, projections, the relay and the rest.
 
 Nothing connects at import time; each command builds what it needs from settings.
 """
@@ -47,6 +47,23 @@ def _parser() -> argparse.ArgumentParser:
     cps = cp.add_subparsers(dest="action", required=True)
     ex = cps.add_parser("export")
     ex.add_argument("file", type=Path)
+    rl = sub.add_parser("relay", help="事件中继：事件日志 → NATS JetStream")
+    rls = rl.add_subparsers(dest="action", required=True)
+    rls.add_parser("run", help="持续发布（jixiao up 也会运行）")
+    sb = sub.add_parser("subscribe", help="以 JSON 行打印某单位（含下级）的事件")
+    sb.add_argument("--tenant", required=True, help="单位代码，如 360100（含其全部下级单位）")
+    sb.add_argument("--from-position", type=int, default=None, help="从该全局位置起重放")
+    sb.add_argument("--since", default=None, help="从该时间起重放（ISO 8601）")
+    sb.add_argument("--count", type=int, default=None, help="打印这么多条后退出")
+    sc = sub.add_parser("schema", help="打印集成消息的 JSON Schema")
+    scs = sc.add_subparsers(dest="action", required=True)
+    scs.add_parser("events", help="每种消息类型一个 JSON Schema")
+    nc = sub.add_parser("nats", help="NATS 配置")
+    ncs = nc.add_subparsers(dest="action", required=True)
+    nco = ncs.add_parser("config", help="生成账户与用户配置（每个单位一个只能订阅本辖区的用户）")
+    nco.add_argument("--out", type=Path, default=None)
+    nco.add_argument("--store-dir", default="/data/jetstream")
+    nco.add_argument("--port", type=int, default=4222)
     tk = sub.add_parser("token", help="签发 API 令牌（管理员，在服务器上执行）")
     tks = tk.add_subparsers(dest="action", required=True)
     ti = tks.add_parser("issue", help="签发一个令牌并打印")
@@ -125,6 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "rebuild":
                 return pc.cmd_rebuild(args.name)
             return pc.cmd_run(args.once)
+        if args.command in ("relay", "subscribe", "schema", "nats"):
+            from services.commands import relay as rc
+
+            if args.command == "relay":
+                return rc.cmd_relay_run()
+            if args.command == "subscribe":
+                return rc.cmd_subscribe(args.tenant, args.from_position, args.since, args.count)
+            if args.command == "schema":
+                return rc.cmd_schema_events()
+            return rc.cmd_nats_config(args.out, args.store_dir, args.port)
         if args.command == "token":
             return cmd_token(args.tenant, args.user, args.roles, args.evaluations, args.hours)
         if args.command == "up":

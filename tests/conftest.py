@@ -7,6 +7,7 @@ so tests never see each other's events.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -53,6 +54,13 @@ def database_url(postgres_url: str) -> Iterator[str]:
     """A fresh, empty database for one test."""
     with fresh_database(postgres_url) as url:
         yield url
+
+
+def free_port() -> int:
+    """A port nobody listens on now (tests never use the default ports 4222/8000)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def count_events(url: str) -> int:

@@ -28,7 +28,7 @@ from projections.core.stream import (
     Envelope,
     Row,
     decode_rows,
-    fetch_rows,
+    read_rows,
     head,
     oldest_after,
     read_batch,
@@ -266,7 +266,7 @@ class Projector:
                 with psycopg.connect(self.url, autocommit=True) as conn, conn.cursor() as cur:
                     position = 0
                     while not stop.is_set():
-                        rows = fetch_rows(cur, position, self.batch, target)
+                        rows = read_rows(cur, position, self.batch, target)
                         batches.put(rows)
                         if not rows:
                             return

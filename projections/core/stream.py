@@ -46,11 +46,11 @@ class Envelope:
         return split_topic(self.topic)[0].rpartition(":")[2]
 
 
-Row = tuple[int, UUID, int, str, bytes]
+Row = tuple[int, UUID, int, str, bytes]  # position, originator id, version, topic, stored JSON
 
 
-def fetch_rows(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Row]:
-    """The stored rows after ``after`` (up to ``upto``), undecoded."""
+def read_rows(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Row]:
+    """The stored rows after ``after``, undecoded (the relay decodes them its own way)."""
     query = (
         f"SELECT notification_id, originator_id, originator_version, topic, state FROM {EVENTS_TABLE} "
         "WHERE notification_id > %s"

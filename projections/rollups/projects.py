@@ -29,7 +29,7 @@ SELECT p.project_id::text, p.tenant, coalesce(tree.name, p.tenant), p.code, p.na
        coalesce((SELECT jsonb_agg(jsonb_build_object(
                     'evaluation_id', s.evaluation_id::text, 'kind', s.kind, 'evaluator', s.evaluator,
                     'status', s.status, 'total', s.total::text, 'grade', s.grade,
-                    'flags', jsonb_array_length(s.flags)) ORDER BY s.kind, s.evaluator)
+                    'flags', s.flag_count) ORDER BY s.kind, s.evaluator)
                  FROM rm_scorecards.scorecards s WHERE s.project_id = p.project_id), '[]'::jsonb)
 FROM rm_ledgers.projects p
 JOIN tree ON tree.code = p.tenant

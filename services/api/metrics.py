@@ -1,4 +1,4 @@
-"""Prometheus metrics: requests, latencies, projection lag."""
+"""Prometheus metrics: requests, latencies, projection lag, relay lag."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from psycopg import Connection
+
+from services.relay.tracking import SCHEMA as RELAY_SCHEMA
 
 
 class Metrics:
@@ -30,6 +32,10 @@ class Metrics:
             "jixiao_projection_lag_events", "Events not yet projected", ["projection"], registry=self.registry
         )
 
+        self.relay_lag = Gauge(
+            "jixiao_relay_lag_events", "Events not yet acknowledged by NATS JetStream", registry=self.registry
+        )
+
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
@@ -46,6 +52,13 @@ class Metrics:
                 continue
             lags[name] = head - int(row[0]) if row else head
             self.lag.labels(name).set(lags[name])
+        try:
+            row = conn.execute(f"SELECT position FROM {RELAY_SCHEMA}.tracking").fetchone()
+        except Exception:  # the relay has never run: nothing relayed yet
+            conn.rollback()
+            row = None
+        lags["relay"] = head - int(row[0]) if row else head
+        self.relay_lag.set(lags["relay"])
         return lags
 
     def render(self) -> bytes:

@@ -14,6 +14,7 @@ from projections.integrity.checkpoints import CheckpointError, export, load_or_c
 from projections.integrity.verify import verify
 from projections.registry import NAMES, projection
 from services.app.application import build_application
+from services.relay import tracking as relay_tracking
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
 
@@ -33,9 +34,14 @@ def cmd_status() -> int:
     with running_services(Settings.from_env()) as endpoints:
         ensure_all(endpoints.database_url)
         print(f"{'投影':<12}{'版本':>4}{'位置':>12}{'最新':>12}{'落后事件':>10}{'落后秒数':>10}")
+        rows = []
         for name in NAMES:
             with Projector(endpoints.database_url, projection(name)) as p:
-                s = p.status()
+                rows.append(p.status())
+        with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+            relay_tracking.ensure(conn)
+            rows.append(relay_tracking.status(conn))  # the NATS relay, tracked like a projection
+        for s in rows:
             print(
                 f"{s.name:<12}{s.version:>6}{s.position:>14}{s.head:>14}{s.lag_events:>14}{s.lag_seconds:>14.1f}"
             )

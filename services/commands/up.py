@@ -6,6 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
+import psycopg
 import uvicorn
 
 from domain.tenants import Role
@@ -16,7 +17,12 @@ from services.api.server import config, rate_limit
 from services.app.application import build_application
 from services.commands.demo import DEMO_TENANTS, seed_demo
 from services.commands.projections import ensure_all, run_projectors
+from services.commands.relay import start_relay
+from services.relay.permissions import downstream_user, inbox_prefix
+from services.relay.subjects import subtree
+from services.relay.tenancy import registered_paths
 from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
+from services.runtime.nats import EmbeddedNats
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
 
@@ -36,6 +42,31 @@ def reports_dir() -> Path:
     return here if here.is_dir() else Path(__file__).resolve().parents[2] / "reports"
 
 
+def _masked(url: str) -> str:
+    """The URL without its password (it is in the credentials file)."""
+    scheme, _, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    return f"{scheme}://{userinfo.partition(':')[0]}:***@{host}"
+
+
+def _print_downstream(server: EmbeddedNats | None) -> None:
+    if server is None:
+        print("  下游用户：外部 NATS 请用 jixiao nats config 生成账户与用户配置（见 deploy/nats/）")
+        return
+    base = f"nats://127.0.0.1:{server.port}"
+    print(f"  下游订阅：每个单位一个 NATS 用户 t<单位代码>，只能订阅本辖区；密码见 {server.credentials.path}")
+    for code in ("360000", "360100")[: len(server.tenants)]:
+        if code in server.tenants:
+            user = downstream_user(code)
+            print(
+                f"    {user}: {server.credentials.url(base, user)}  主题 {subtree(server.tenants[code])}"
+                f"  收件箱前缀 {inbox_prefix(user)}"
+            )
+    print("    例：jixiao subscribe --tenant 360100 --from-position 1")
+
+
 def cmd_up(*, demo: bool = True, once: bool = False) -> int:
     install_signal_handlers()
     try:
@@ -51,7 +82,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 )
             )
             print(f"  事件库 PostgreSQL：{endpoints.database_url}")
-            print(f"  消息 NATS JetStream：{endpoints.nats_url}")
+            print(f"  消息 NATS JetStream：{_masked(endpoints.nats_url)}")
             if demo:
                 s = seed_demo(app, reports_dir())
                 print(f"  演示数据：新登记单位 {s.tenants} 个、用户 {s.users} 个、模板 {s.templates} 个")
@@ -63,9 +94,19 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 print("  演示用户：<角色>.<单位代码>，如 evaluator.360100、auditor.652829")
             app.close()
             ensure_all(endpoints.database_url)
+            if endpoints.nats is not None:  # every registered tenant gets its downstream user
+                with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
+                    endpoints.nats.allow(registered_paths(conn))
             stop = threading.Event()
             threads = run_projectors(endpoints.database_url, stop)
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
+            threads.append(
+                start_relay(endpoints.database_url, endpoints.nats_url, settings, stop, endpoints.nats)
+            )
+            print(
+                "  事件中继：事件日志 → NATS 流 JIXIAO，主题 jixiao.<省>.<市>.<县>.<聚合>.<事件>（见 docs/events.md）"
+            )
+            _print_downstream(endpoints.nats)
             tokens = TokenConfig.from_env(settings.data_dir)
             url = f"http://{settings.http_host}:{settings.http_port}"
             if demo and tokens.secret is not None:

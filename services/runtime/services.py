@@ -8,7 +8,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import FrameType
 
-from services.runtime.nats import start_nats
+from services.runtime.nats import EmbeddedNats, live_url, start_nats
 from services.runtime.postgres import start_postgres
 from services.runtime.settings import Settings
 
@@ -16,26 +16,33 @@ from services.runtime.settings import Settings
 @dataclass(frozen=True)
 class Endpoints:
     database_url: str
-    nats_url: str
+    nats_url: str  # with the platform user's credentials when embedded
     embedded: bool
+    nats: EmbeddedNats | None = None  # the embedded server (to add downstream users as tenants appear)
 
 
 @contextmanager
-def running_services(settings: Settings) -> Iterator[Endpoints]:
-    """Yield the database and NATS URLs; embedded servers are stopped on exit, even on errors."""
+def running_services(settings: Settings, *, join_nats: bool = False) -> Iterator[Endpoints]:
+    """Yield the database and NATS URLs; embedded servers are stopped on exit, even on errors.
+
+    ``join_nats``: a command that only uses NATS (``jixiao subscribe``) joins the embedded
+    nats-server a running ``jixiao up`` owns instead of refusing the busy data directory."""
     with ExitStack() as stack:
         database_url = settings.database_url
         nats_url = settings.nats_url
         embedded = False
+        server: EmbeddedNats | None = None
         if database_url is None:
             pg = start_postgres(settings.data_dir)
             stack.callback(pg.stop)
             database_url, embedded = pg.url, True
+        if nats_url is None and join_nats:
+            nats_url = live_url(settings.data_dir)  # `jixiao up` runs it: use that one
         if nats_url is None:
-            nats = start_nats(settings.data_dir, settings.nats_port)
-            stack.callback(nats.stop)
-            nats_url, embedded = nats.url, True
-        yield Endpoints(database_url=database_url, nats_url=nats_url, embedded=embedded)
+            server = start_nats(settings.data_dir, settings.nats_port)
+            stack.callback(server.stop)
+            nats_url, embedded = server.url, True
+        yield Endpoints(database_url=database_url, nats_url=nats_url, embedded=embedded, nats=server)
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:

@@ -353,3 +353,4 @@ def test_health_readiness_metrics(live: Live) -> None:
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
         metrics = http.get("/metrics").text
         assert "jixiao_http_requests_total" in metrics and "jixiao_projection_lag_events" in metrics
+        assert "jixiao_relay_lag_events" in metrics

@@ -31,6 +31,10 @@ def test_status_rebuild_verify_and_export(
     assert main(["projections", "status"]) == 0
     out = capsys.readouterr().out
     assert "scorecards" in out and "落后事件" in out
+    relay_row = next(line.split() for line in out.splitlines() if line.startswith("relay"))
+    assert (
+        int(relay_row[2]) == 0 and int(relay_row[4]) == int(relay_row[3]) > 0
+    )  # nothing relayed yet: all lag
     assert main(["projections", "run", "--once"]) == 0
     assert main(["projections", "rebuild", "scorecards"]) == 0
     err = capsys.readouterr().err

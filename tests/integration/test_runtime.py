@@ -19,12 +19,7 @@ from services.runtime.nats import port_in_use, start_nats
 from services.runtime.postgres import start_postgres
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port
 
 
 def test_embedded_postgres_keeps_data_across_restarts(tmp_path: Path) -> None:

@@ -1,0 +1,333 @@
+"""Integration messages: the versioned contracts downstream systems receive over NATS JetStream.
+
+These are deliberately *not* the internal event classes: a budget system or a provincial
+dashboard decodes them without jixiao's code, and the internal events may change shape
+(with upcasting) without breaking them. Every message is one JSON object:
+
+    {"type": "evaluation.deduction_applied", "version": 1, "position": 1234, "tenant": "360102",
+     "tenant_path": ["360000", "360100", "360102"], "occurred_at": "…", …envelope…, "payload": {…}}
+
+Evolution rule (the same as for stored events): a new version may only *add* fields, each
+with a default; a field never changes type or meaning; readers ignore fields they do not
+know. So an older message decodes with a newer reader and a newer one with an older reader.
+Money and scores are decimal strings, never floats.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Union, cast
+from uuid import UUID
+
+import msgspec
+
+RuleData = Annotated[
+    dict[str, Any],
+    msgspec.Meta(description="评分规则，按记录时的原样：kind（规则种类）、version（规则版本）及其参数"),
+]
+RuleInputs = Annotated[
+    dict[str, Any], msgspec.Meta(description="评分所用的输入（实际值、比率、目标值等），按记录时的原样")
+]
+
+
+class _Payload(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+# ---- payloads: tenants and users ------------------------------------------------------------
+class TenantRegistered(_Payload, frozen=True, kw_only=True):
+    code: str
+    name: str
+    level: str  # province | municipal | county | district
+    parent: str | None = None
+
+
+class TenantRenamed(_Payload, frozen=True, kw_only=True):
+    name: str
+
+
+class UserRegistered(_Payload, frozen=True, kw_only=True):
+    username: str
+    display_name: str
+    roles: list[str]
+
+
+class UserRolesChanged(_Payload, frozen=True, kw_only=True):
+    roles: list[str]
+
+
+# ---- payloads: projects and their ledger ----------------------------------------------------
+class SourceFigures(_Payload, frozen=True, kw_only=True):
+    """年初预算数、全年预算数、实际到位资金、实际支出（元）."""
+
+    initial: Decimal
+    annual: Decimal
+    received: Decimal
+    spent: Decimal
+
+
+class ProjectRegistered(_Payload, frozen=True, kw_only=True):
+    code: str
+    name: str
+    year: int
+    department: str
+    implementing_unit: str
+    goal: str
+
+
+class SummaryRecorded(_Payload, frozen=True, kw_only=True):
+    achieved: str
+
+
+class LedgerEntryData(_Payload, frozen=True, kw_only=True):
+    entry_id: str
+    kind: str  # initial_budget | adjustment | received | expenditure | correction
+    source: str  # 当年财政拨款 | 上年结转资金 | 其他资金
+    amount: Decimal
+    on: datetime.date
+    document: str = ""
+    purpose: str = ""
+    corrects: str | None = None
+
+
+class EntryRecorded(_Payload, frozen=True, kw_only=True):
+    entry: LedgerEntryData
+
+
+class StatementData(_Payload, frozen=True, kw_only=True):
+    initial_total: Decimal | None = None
+    annual_total: Decimal | None = None
+    spent_total: Decimal | None = None
+    by_source: dict[str, SourceFigures] = {}
+
+
+class StatementRecorded(_Payload, frozen=True, kw_only=True):
+    statement: StatementData
+
+
+# ---- payloads: templates and evaluations ----------------------------------------------------
+class IndicatorData(_Payload, frozen=True, kw_only=True):
+    key: str
+    name: str
+    weight: Decimal
+    parent: str | None = None
+    rule: RuleData | None = None
+    standard: str = ""
+    target: str | None = None
+    reverse: bool = False
+    ledger_source: str | None = None
+    not_applicable: bool = False
+
+
+class TemplatePublished(_Payload, frozen=True, kw_only=True):
+    name: str
+    description: str
+    specs: list[IndicatorData]
+
+
+class TemplateRevised(_Payload, frozen=True, kw_only=True):
+    specs: list[IndicatorData]
+
+
+class EvaluatorData(_Payload, frozen=True, kw_only=True):
+    name: str
+    third_party: bool = False
+    tenant: str | None = None
+
+
+class GradeBandData(_Payload, frozen=True, kw_only=True):
+    min_total: Decimal
+    grade: str
+
+
+class GradeSchemeData(_Payload, frozen=True, kw_only=True):
+    bands: list[GradeBandData]
+    below: str
+
+
+class EvaluationStarted(_Payload, frozen=True, kw_only=True):
+    project_id: UUID
+    year: int
+    kind: str  # self | department | finance
+    evaluator: EvaluatorData
+    grade_scheme: GradeSchemeData
+
+
+class IndicatorDefined(_Payload, frozen=True, kw_only=True):
+    spec: IndicatorData
+
+
+class ActualRecorded(_Payload, frozen=True, kw_only=True):
+    key: str
+    actual: str | None
+    given: RuleInputs
+    rule: RuleData | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    explanation: str = ""
+
+
+class IndicatorScored(_Payload, frozen=True, kw_only=True):
+    key: str
+    rule: RuleData | None
+    weight: Decimal
+    given: RuleInputs
+    score: Decimal
+    explanation: str
+
+
+class LedgerFiguresSynced(_Payload, frozen=True, kw_only=True):
+    figures: SourceFigures
+
+
+class DeductionApplied(_Payload, frozen=True, kw_only=True):
+    deduction_id: str
+    key: str
+    points: Decimal
+
+
+class DeductionRevised(_Payload, frozen=True, kw_only=True):
+    deduction_id: str
+    points: Decimal
+    previous_points: Decimal
+
+
+class DeductionWithdrawn(_Payload, frozen=True, kw_only=True):
+    deduction_id: str
+
+
+class DeviationNoted(_Payload, frozen=True, kw_only=True):
+    key: str
+    note: str
+
+
+class StatedScoreRecorded(_Payload, frozen=True, kw_only=True):
+    key: str
+    score: Decimal
+
+
+class StatedTotalRecorded(_Payload, frozen=True, kw_only=True):
+    total: Decimal | None
+    grade: str | None
+
+
+class StatusChanged(_Payload, frozen=True, kw_only=True):
+    status: str  # draft | submitted | returned | finalized
+    total: Decimal | None = None
+    grade: str | None = None
+
+
+class IntegrityCheckpoint(_Payload, frozen=True, kw_only=True):
+    """A tenant's hash-chain head, signed: keep it outside jixiao's reach to detect rewrites.
+
+    ``signature`` is Ed25519 (base64) over the UTF-8 text ``jixiao-checkpoint:v1:{tenant}:
+    {position}:{count}:{chain_hash}``; ``public_key`` is the raw key, base64."""
+
+    count: int
+    chain_hash: str  # hex SHA-256
+    signature: str
+    public_key: str
+
+
+# ---- envelopes ---------------------------------------------------------------------------------
+class Message(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """What every message carries. ``version`` is the version of this message type's contract."""
+
+    version: int
+    position: int  # the event's global position (for checkpoints: the last event they cover)
+    tenant: str
+    tenant_path: list[str]  # ancestors first, the tenant last
+    occurred_at: datetime.datetime
+
+
+class EventMessage(Message, frozen=True, kw_only=True):
+    aggregate_type: str
+    aggregate_id: UUID
+    aggregate_version: int
+    actor: str
+    role: str
+    actor_tenant: str
+    correlation_id: str
+    reason: str = ""
+
+
+class CheckpointMessage(Message, frozen=True, kw_only=True, tag="integrity.checkpoint"):
+    payload: IntegrityCheckpoint
+
+
+# message type → (payload, contract version). Bump a version only by adding defaulted fields.
+EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
+    "tenant.registered": (TenantRegistered, 1),
+    "tenant.renamed": (TenantRenamed, 1),
+    "user.registered": (UserRegistered, 1),
+    "user.roles_changed": (UserRolesChanged, 1),
+    "project.registered": (ProjectRegistered, 1),
+    "project.summary_recorded": (SummaryRecorded, 1),
+    "project.entry_recorded": (EntryRecorded, 1),
+    "project.statement_recorded": (StatementRecorded, 1),
+    "template.published": (TemplatePublished, 1),
+    "template.revised": (TemplateRevised, 1),
+    "evaluation.started": (EvaluationStarted, 1),
+    "evaluation.indicator_defined": (IndicatorDefined, 1),
+    "evaluation.actual_recorded": (ActualRecorded, 1),
+    "evaluation.indicator_scored": (IndicatorScored, 1),
+    "evaluation.ledger_figures_synced": (LedgerFiguresSynced, 1),
+    "evaluation.deduction_applied": (DeductionApplied, 1),
+    "evaluation.deduction_revised": (DeductionRevised, 1),
+    "evaluation.deduction_withdrawn": (DeductionWithdrawn, 1),
+    "evaluation.deviation_noted": (DeviationNoted, 1),
+    "evaluation.stated_score_recorded": (StatedScoreRecorded, 1),
+    "evaluation.stated_total_recorded": (StatedTotalRecorded, 1),
+    "evaluation.status_changed": (StatusChanged, 1),
+}
+
+
+def _class_name(type_name: str) -> str:
+    return "".join(part.title() for part in type_name.replace(".", "_").split("_")) + "Message"
+
+
+def event_message_class(type_name: str, payload: type[_Payload]) -> type[EventMessage]:
+    """The envelope for one message type: ``EventMessage`` plus a typed ``payload``."""
+    made = msgspec.defstruct(
+        _class_name(type_name),
+        [("payload", payload)],
+        bases=(EventMessage,),
+        tag=type_name,
+        frozen=True,
+        kw_only=True,
+        module=__name__,
+    )
+    return cast(type[EventMessage], made)
+
+
+EVENT_MESSAGES: dict[str, type[EventMessage]] = {
+    name: event_message_class(name, payload) for name, (payload, _) in EVENT_TYPES.items()
+}
+MESSAGES: dict[str, type[Message]] = {**EVENT_MESSAGES, "integrity.checkpoint": CheckpointMessage}
+
+ENCODER = msgspec.json.Encoder(decimal_format="string")
+_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(Union[tuple(MESSAGES.values())])  # noqa: UP007
+
+
+def decode(data: bytes) -> Message:
+    """Any integration message, by its ``type`` (unknown fields are ignored)."""
+    message: Message = _DECODER.decode(data)
+    return message
+
+
+def schemas() -> dict[str, Any]:
+    """One JSON Schema (draft 2020-12) per message type, keyed by type."""
+    out: dict[str, Any] = {}
+    for name, cls in MESSAGES.items():
+        schema = msgspec.json.schema(cls)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"urn:jixiao:message:{name}:v{version_of(name)}"
+        out[name] = schema
+    return out
+
+
+def version_of(type_name: str) -> int:
+    if type_name == "integrity.checkpoint":
+        return 1
+    return EVENT_TYPES[type_name][1]
