@@ -75,39 +75,42 @@ class AuditProjection:
 
     def handle(self, cur: Cursor[Any], schema: str, batch: list[Envelope]) -> None:
         kinds, folder, encode = self._kinds, self.folder, _JSON.encode
+        rows = []  # built before the COPY starts: a cache miss reads the log on this connection
+        for env in batch:
+            kind = kinds.get(env.topic)
+            if kind is None:
+                kind = kinds[env.topic] = _kind(env.topic)
+            event = env.event
+            agg = folder.before(cur, env)
+            before = kind.value(agg, event)  # read before the fold: it mutates the aggregate
+            after = kind.value(folder.advance(env, agg), event)
+            meta = event.meta
+            rows.append(
+                (
+                    env.position,
+                    meta.tenant,
+                    kind.aggregate_type,
+                    env.originator_id,
+                    env.version,
+                    event.timestamp,
+                    meta.actor_id,
+                    meta.role,
+                    meta.actor_tenant,
+                    meta.correlation_id,
+                    meta.reason,
+                    kind.action,
+                    kind.subject_of(event),
+                    _indicator_of(event, before, after),
+                    None if before is None else encode(before).decode(),
+                    None if after is None else encode(after).decode(),
+                )
+            )
         with cur.copy(
             f"COPY {schema}.changes (position, tenant, aggregate_type, aggregate_id, version, at, actor_id, role, "
             "actor_tenant, correlation_id, reason, action, subject, indicator, before, after) FROM STDIN"
         ) as copy:
-            for env in batch:
-                kind = kinds.get(env.topic)
-                if kind is None:
-                    kind = kinds[env.topic] = _kind(env.topic)
-                event = env.event
-                agg = folder.before(cur, env)
-                before = kind.value(agg, event)  # read before the fold: it mutates the aggregate
-                after = kind.value(folder.advance(env, agg), event)
-                meta = event.meta
-                copy.write_row(
-                    (
-                        env.position,
-                        meta.tenant,
-                        kind.aggregate_type,
-                        env.originator_id,
-                        env.version,
-                        event.timestamp,
-                        meta.actor_id,
-                        meta.role,
-                        meta.actor_tenant,
-                        meta.correlation_id,
-                        meta.reason,
-                        kind.action,
-                        kind.subject_of(event),
-                        _indicator_of(event, before, after),
-                        None if before is None else encode(before).decode(),
-                        None if after is None else encode(after).decode(),
-                    )
-                )
+            for row in rows:
+                copy.write_row(row)
 
     def reset(self) -> None:
         self.folder.forget()

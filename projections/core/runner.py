@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
+import logging
 import queue
 import threading
 import time
@@ -23,18 +24,20 @@ from typing import Any, Protocol
 import psycopg
 from psycopg import Connection, Cursor
 
+from domain.errors import DomainError
 from projections.core.stream import (
     CHANNEL,
     Envelope,
     Row,
     decode_rows,
-    read_rows,
     head,
     oldest_after,
     read_batch,
+    read_rows,
 )
 
 BATCH = 2000
+log = logging.getLogger("jixiao.projections")
 
 
 class Projection(Protocol):
@@ -182,10 +185,22 @@ class Projector:
     def step(self, schema: str | None = None, upto: int | None = None) -> int:
         """Project one batch into ``schema`` (the live one by default); returns how many events."""
         schema = schema or self.schema
-        with self.conn.transaction(), self.conn.cursor() as cur:
-            if schema == self.schema:  # a rebuild's swap takes this lock to stop the live projector
-                cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(self.projection.name),))
-            return self._step(cur, schema, upto)
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                if schema == self.schema:  # a rebuild's swap takes this lock to stop the live projector
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_key(self.projection.name),))
+                return self._step(cur, schema, upto)
+        except BaseException:
+            self._recover()
+            raise
+
+    def _recover(self) -> None:
+        """After a rolled-back batch the projection's caches may hold state the database does not."""
+        reset = getattr(self.projection, "reset", None)
+        if reset is not None:
+            reset()
+        if self.conn.closed:
+            self.conn = psycopg.connect(self.url, autocommit=False, options="-c synchronous_commit=off")
 
     def _step(self, cur: Cursor[Any], schema: str, upto: int | None = None) -> int:
         row = cur.execute(f"SELECT position FROM {schema}.tracking FOR UPDATE").fetchone()
@@ -212,8 +227,19 @@ class Projector:
         listener = psycopg.connect(self.url, autocommit=True)
         try:
             listener.execute(f"LISTEN {CHANNEL}")
+            failures = 0
             while not should_stop():
-                if self.step():
+                try:
+                    if self.step():
+                        failures = 0
+                        continue
+                except (psycopg.Error, DomainError, ValueError) as e:
+                    # the batch rolled back (rows and position together): say so, wait, try again;
+                    # `projections status` shows the lag growing meanwhile
+                    failures += 1
+                    log.error("投影 %s 处理失败（第 %d 次），稍后重试：%s", self.projection.name, failures, e)
+                    self._recover()
+                    time.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
                     continue
                 for _ in listener.notifies(timeout=idle_wait, stop_after=1):
                     pass

@@ -71,7 +71,7 @@ def decode_rows(rows: list[Row]) -> list[Envelope]:
 
 
 def read_batch(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Envelope]:
-    return decode_rows(fetch_rows(cur, after, limit, upto))
+    return decode_rows(read_rows(cur, after, limit, upto))
 
 
 class _Stamp(msgspec.Struct):
