@@ -47,6 +47,7 @@ def _indicator_of(event: Any, before: Any, after: Any) -> str | None:
 class AuditProjection:
     name = "audit"
     version = 1
+    partitioned = True  # rows depend only on the event's own aggregate: parallel rebuild
 
     def __init__(self) -> None:
         self.folder = Folder()
@@ -56,7 +57,7 @@ class AuditProjection:
         cur.execute(
             f"""
             CREATE TABLE IF NOT EXISTS {schema}.changes (
-                position bigint PRIMARY KEY, tenant text NOT NULL, aggregate_type text NOT NULL,
+                position bigint NOT NULL, tenant text NOT NULL, aggregate_type text NOT NULL,
                 aggregate_id uuid NOT NULL, version int NOT NULL, at timestamptz NOT NULL, actor_id text NOT NULL,
                 role text NOT NULL, actor_tenant text NOT NULL, correlation_id text NOT NULL, reason text NOT NULL,
                 action text NOT NULL, subject text NOT NULL, indicator text, before jsonb, after jsonb);
@@ -67,6 +68,7 @@ class AuditProjection:
         """Secondary indexes: a rebuild creates them once, after the bulk load."""
         cur.execute(
             f"""
+            CREATE UNIQUE INDEX IF NOT EXISTS changes_position ON {schema}.changes (position);
             CREATE INDEX IF NOT EXISTS changes_aggregate ON {schema}.changes (aggregate_id, version);
             CREATE INDEX IF NOT EXISTS changes_subject ON {schema}.changes (aggregate_id, subject);
             CREATE INDEX IF NOT EXISTS changes_tenant ON {schema}.changes (tenant, at);

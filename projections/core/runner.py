@@ -25,6 +25,7 @@ import psycopg
 from psycopg import Connection, Cursor
 
 from domain.errors import DomainError
+from projections.core import parallel
 from projections.core.stream import (
     CHANNEL,
     Envelope,
@@ -259,9 +260,21 @@ class Projector:
             cur.execute(f"DROP SCHEMA IF EXISTS {building} CASCADE")
             _create_schema(cur, self.projection, building, bulk=True)
         with self.conn.cursor() as cur:
-            target, _ = head(cur)
+            target, at = head(cur)
         self.conn.commit()
-        done = self._fill(building, target, progress)
+        workers = parallel.workers_for(self.projection, target)
+        if workers > 1:
+            done = parallel.fill(self.url, name, building, target, workers, progress)
+            with (
+                self.conn.transaction(),
+                self.conn.cursor() as cur,
+            ):  # every share is in: the view is at target
+                cur.execute(
+                    f"UPDATE {building}.tracking SET position = %s, last_event_at = %s, updated_at = now()",
+                    (target, at),
+                )
+        else:
+            done = self._fill(building, target, progress)
         with self.conn.transaction(), self.conn.cursor() as cur:
             _indexes(cur, self.projection, building)
         with self.conn.transaction(), self.conn.cursor() as cur:
@@ -277,8 +290,17 @@ class Projector:
                 cur.execute(f"DROP SCHEMA {self.schema}__old CASCADE")
         return done
 
-    def _fill(self, building: str, target: int, progress: Callable[[int, int], None] | None) -> int:
+    def _fill(
+        self,
+        building: str,
+        target: int,
+        progress: Callable[[int, int], None] | None,
+        partition: tuple[int, int] | None = None,
+    ) -> int:
         """Project every event up to ``target`` into ``building``, one transaction per batch.
+
+        With ``partition`` only that share of the aggregates is projected, and the tracking row is
+        left to the coordinator of the parallel rebuild (``projections.core.parallel``).
 
         A reader thread with its own connection fetches the next batches while this one decodes
         and projects the current batch, so the database's time and ours overlap. The reader
@@ -292,7 +314,7 @@ class Projector:
                 with psycopg.connect(self.url, autocommit=True) as conn, conn.cursor() as cur:
                     position = 0
                     while not stop.is_set():
-                        rows = read_rows(cur, position, self.batch, target)
+                        rows = read_rows(cur, position, self.batch, target, partition)
                         batches.put(rows)
                         if not rows:
                             return
@@ -314,10 +336,12 @@ class Projector:
                     item = decode_rows(rows)
                     with self.conn.transaction(), self.conn.cursor() as cur:
                         self.projection.handle(cur, building, item)
-                        cur.execute(
-                            f"UPDATE {building}.tracking SET position = %s, last_event_at = %s, updated_at = now()",
-                            (item[-1].position, item[-1].timestamp),
-                        )
+                        if partition is None:
+                            cur.execute(
+                                f"UPDATE {building}.tracking SET position = %s, last_event_at = %s, "
+                                "updated_at = now()",
+                                (item[-1].position, item[-1].timestamp),
+                            )
                     done += len(item)
                     collect()
                     if progress:

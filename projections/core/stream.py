@@ -49,16 +49,30 @@ class Envelope:
 Row = tuple[int, UUID, int, str, bytes]  # position, originator id, version, topic, stored JSON
 
 
-def read_rows(cur: Cursor[Any], after: int, limit: int, upto: int | None = None) -> list[Row]:
-    """The stored rows after ``after``, undecoded (the relay decodes them its own way)."""
+def read_rows(
+    cur: Cursor[Any],
+    after: int,
+    limit: int,
+    upto: int | None = None,
+    partition: tuple[int, int] | None = None,
+) -> list[Row]:
+    """The stored rows after ``after``, undecoded (the relay decodes them its own way).
+
+    ``partition=(k, n)`` keeps the aggregates whose id's last byte is k modulo n: every event of
+    one aggregate falls in one partition, in its order (a parallel rebuild's share)."""
     query = (
         f"SELECT notification_id, originator_id, originator_version, topic, state FROM {EVENTS_TABLE} "
         "WHERE notification_id > %s"
         + (" AND notification_id <= %s" if upto is not None else "")
+        + (" AND get_byte(uuid_send(originator_id), 15) %% %s = %s" if partition is not None else "")
         + " ORDER BY notification_id LIMIT %s"
     )
-    params = (after, upto, limit) if upto is not None else (after, limit)
-    rows: list[Row] = cur.execute(query, params, prepare=True).fetchall()
+    params: tuple[int, ...] = (after,)
+    if upto is not None:
+        params += (upto,)
+    if partition is not None:
+        params += (partition[1], partition[0])
+    rows: list[Row] = cur.execute(query, (*params, limit), prepare=True).fetchall()
     return rows
 
 

@@ -18,6 +18,7 @@ _JSON = msgspec.json.Encoder()
 class LedgersProjection:
     name = "ledgers"
     version = 1
+    partitioned = True  # rows depend only on the event's own aggregate: parallel rebuild
 
     def __init__(self) -> None:
         self.folder = Folder()

@@ -23,6 +23,7 @@ EVALUATION_TOPIC = "domain.evaluation:Evaluation."
 class ScorecardsProjection:
     name = "scorecards"
     version = 2
+    partitioned = True  # rows depend only on the event's own aggregate: parallel rebuild
 
     def __init__(self) -> None:
         self.folder = Folder()

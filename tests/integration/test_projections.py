@@ -112,6 +112,47 @@ def test_rebuild_equals_the_live_view_and_swaps_atomically(app: JixiaoApplicatio
     assert schemas == {f"rm_{n}" for n in NAMES}
 
 
+def test_parallel_rebuild_equals_the_live_view(
+    app: JixiaoApplication, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Shares of the aggregates projected by two worker processes add up to the same view."""
+    from projections.core import parallel
+
+    seed_demo(app, REPORTS)
+    catch_up(database_url)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 0)
+    monkeypatch.setenv("JIXIAO_REBUILD_WORKERS", "2")
+    seen: list[tuple[int, int]] = []
+    for name in NAMES:
+        proj = projection(name)
+        live = view_rows(database_url, f"rm_{name}")
+        assert parallel.workers_for(proj, 1) == (2 if name in ("ledgers", "scorecards", "audit") else 1)
+        with Projector(database_url, proj, batch=97) as p:
+            p.rebuild(lambda done, target: seen.append((done, target)))
+            status = p.status()
+        assert (status.lag_events, status.position) == (0, status.head)
+        assert view_rows(database_url, f"rm_{name}") == live, name
+    assert seen and all(done <= target for done, target in seen)
+
+
+def test_a_failing_rebuild_worker_fails_the_rebuild(database_url: str) -> None:
+    from projections.core import parallel
+
+    with pytest.raises(RuntimeError, match="重建进程"):
+        parallel.fill(database_url, "no_such_projection", "rm_x__next", 10, 2, None)
+
+
+def test_rebuild_workers_setting() -> None:
+    from projections.core.parallel import configured_workers
+    from services.runtime.errors import RuntimeConfigError
+
+    assert configured_workers({"JIXIAO_REBUILD_WORKERS": "3"}) == 3
+    assert 1 <= configured_workers({}) <= 4
+    for bad in ("zwei", "0", "65"):
+        with pytest.raises(RuntimeConfigError, match="JIXIAO_REBUILD_WORKERS"):
+            configured_workers({"JIXIAO_REBUILD_WORKERS": bad})
+
+
 def test_audit_trail_answers_who_changed_which_deduction(app: JixiaoApplication, database_url: str) -> None:
     seed_demo(app, REPORTS)
     project = app.project("360100", 2022, "2022-YBJBNLTS")
