@@ -16,6 +16,7 @@ from domain.errors import DomainError
 from services.files.loader import load_report
 from services.files.scorer import score_report
 from services.files.table import render
+from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
 
 FILE_ACTOR_ID = "file"
 
@@ -158,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands.up import cmd_up
 
             return cmd_up(demo=not args.no_demo, once=args.once)
-    except DomainError as e:
+    except (DomainError, EmbeddedServiceError, RuntimeConfigError) as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

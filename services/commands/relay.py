@@ -46,7 +46,7 @@ def start_relay(
 
 def cmd_relay_run() -> int:
     settings = Settings.from_env()
-    with running_services(settings) as endpoints:
+    with running_services(settings, join_nats=False) as endpoints:
         stop = threading.Event()
         thread = start_relay(endpoints.database_url, endpoints.nats_url, settings, stop, endpoints.nats)
         print("中继运行中（事件日志 → NATS JetStream），按 Ctrl-C 停止。", flush=True)
@@ -80,7 +80,7 @@ def cmd_subscribe(tenant: str, from_position: int | None, since: str | None, cou
         sys.stdout.write(data.decode() + "\n")
         sys.stdout.flush()
 
-    with running_services(Settings.from_env(), join_nats=True) as endpoints:
+    with running_services(Settings.from_env()) as endpoints:
         build_application(endpoints.database_url).close()
         asyncio.run(
             subscribe(
@@ -104,7 +104,7 @@ def cmd_schema_events() -> int:
 def cmd_nats_config(out: Path | None, store_dir: str, port: int) -> int:
     """A server configuration for every registered tenant; passwords come from the server's
     environment (``$JIXIAO_NATS_PASSWORD_<USER>``), so the file itself holds no secret."""
-    with running_services(Settings.from_env(), join_nats=True) as endpoints:
+    with running_services(Settings.from_env()) as endpoints:
         build_application(endpoints.database_url).close()
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
             tenants = registered_paths(conn)

@@ -71,7 +71,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
     install_signal_handlers()
     try:
         settings = Settings.from_env()
-        with running_services(settings) as endpoints:
+        with running_services(settings, join_nats=False) as endpoints:
             app = build_application(endpoints.database_url)
             print(
                 "jixiao 已启动"

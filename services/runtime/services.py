@@ -22,11 +22,13 @@ class Endpoints:
 
 
 @contextmanager
-def running_services(settings: Settings, *, join_nats: bool = False) -> Iterator[Endpoints]:
+def running_services(settings: Settings, *, join_nats: bool = True) -> Iterator[Endpoints]:
     """Yield the database and NATS URLs; embedded servers are stopped on exit, even on errors.
 
-    ``join_nats``: a command that only uses NATS (``jixiao subscribe``) joins the embedded
-    nats-server a running ``jixiao up`` owns instead of refusing the busy data directory."""
+    ``join_nats``: commands run beside a running ``jixiao up`` (``projections status``,
+    ``subscribe``, ``import`` …) join the embedded nats-server it owns instead of refusing the
+    busy data directory; ``up`` and ``relay run`` pass False, so that two of them never share
+    one data directory. PostgreSQL is shared by pgserver itself."""
     with ExitStack() as stack:
         database_url = settings.database_url
         nats_url = settings.nats_url

@@ -62,3 +62,33 @@ def test_status_rebuild_verify_and_export(
 def test_unknown_projection_is_a_clear_error(platform: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["projections", "rebuild", "nope"]) == 2
     assert "未知的投影" in capsys.readouterr().err
+
+
+def test_commands_beside_a_running_platform_join_its_nats(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`jixiao projections status` while `jixiao up` owns the embedded nats-server of the data
+    directory: it joins that server instead of failing; a clash the CLI cannot resolve is a
+    one-line Chinese error, not a traceback."""
+    import socket
+
+    from services.runtime.nats import start_nats
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "data"
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("NATS_URL", raising=False)
+    monkeypatch.setenv("JIXIAO_DATA_DIR", str(data))
+    monkeypatch.setenv("JIXIAO_NATS_PORT", str(port))
+    build_application(database_url).close()
+    owner = start_nats(data, port)  # what `jixiao up` runs
+    try:
+        assert main(["projections", "status"]) == 0
+        assert "scorecards" in capsys.readouterr().out
+        assert main(["relay", "run"]) == 2  # a second relay process of its own: refused, clearly
+        err = capsys.readouterr().err
+        assert err.startswith("错误：") and "已被另一个 jixiao 进程使用" in err and "Traceback" not in err
+    finally:
+        owner.stop()
