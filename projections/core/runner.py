@@ -131,12 +131,15 @@ class Projector:
         self.url = url
         self.projection = projection
         self.batch = batch
-        # Asynchronous commit: a view and its position commit atomically either way; a crash may
-        # only lose the last few milliseconds of batches, which the projector then projects again.
-        # The event store's own commits stay synchronous.
         self.conn: Connection[Any] = psycopg.connect(
             url, autocommit=False, options="-c synchronous_commit=off"
         )
+
+    def _connect(self) -> Connection[Any]:
+        # Asynchronous commit: a view and its position commit atomically either way; a crash may
+        # only lose the last few milliseconds of batches, which the projector then projects again.
+        # The event store's own commits stay synchronous.
+        return psycopg.connect(self.url, autocommit=False, options="-c synchronous_commit=off")
 
     def close(self) -> None:
         self.conn.close()
@@ -200,8 +203,9 @@ class Projector:
         reset = getattr(self.projection, "reset", None)
         if reset is not None:
             reset()
-        if self.conn.closed:
-            self.conn = psycopg.connect(self.url, autocommit=False, options="-c synchronous_commit=off")
+        if self.conn.closed or self.conn.broken:
+            self.conn.close()
+            self.conn = self._connect()
 
     def _step(self, cur: Cursor[Any], schema: str, upto: int | None = None) -> int:
         row = cur.execute(f"SELECT position FROM {schema}.tracking FOR UPDATE").fetchone()
@@ -239,7 +243,6 @@ class Projector:
                     # `projections status` shows the lag growing meanwhile
                     failures += 1
                     log.error("投影 %s 处理失败（第 %d 次），稍后重试：%s", self.projection.name, failures, e)
-                    self._recover()
                     time.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
                     continue
                 for _ in listener.notifies(timeout=idle_wait, stop_after=1):

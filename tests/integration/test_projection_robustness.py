@@ -146,3 +146,39 @@ def test_sigkill_mid_batch_then_restart_equals_a_rebuild(database_url: str) -> N
         with Projector(database_url, projection(name)) as p:
             p.rebuild()
         assert view_rows(database_url, f"rm_{name}") == restarted, name
+
+
+def test_a_failing_batch_is_retried_and_the_projector_lives_on(database_url: str) -> None:
+    """While its table is missing every batch fails and rolls back; the live projector keeps
+    retrying (not a dead thread) and catches up once the table is back."""
+    app = build_application(database_url)
+    admin = Actor("admin", "admin", "360000", "c")
+    app.register_tenant(admin, "360000", "江西省医疗保障局", TenantLevel.PROVINCE)
+    stop = threading.Event()
+    with Projector(database_url, projection("tenants")) as p:
+        p.ensure()
+        p.catch_up()
+        with psycopg.connect(database_url, autocommit=True) as conn:
+            conn.execute("ALTER TABLE rm_tenants.tenants RENAME TO tenants_away")
+        follower = threading.Thread(target=p.run, args=(stop.is_set,), kwargs={"idle_wait": 0.1})
+        follower.start()
+        try:
+            app.register_tenant(admin, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000")
+            with psycopg.connect(database_url, autocommit=True) as conn:
+
+                def position() -> int:
+                    row = conn.execute("SELECT position FROM rm_tenants.tracking").fetchone()
+                    assert row is not None
+                    return int(row[0])
+
+                stuck = position()
+                threading.Event().wait(1.5)  # several failed attempts
+                assert follower.is_alive() and position() == stuck
+                conn.execute("ALTER TABLE rm_tenants.tenants_away RENAME TO tenants")
+                assert wait_until(lambda: position() > stuck, timeout=60)
+                names = {r[0] for r in conn.execute("SELECT code FROM rm_tenants.tenants")}
+                assert names == {"360000", "360100"}
+        finally:
+            stop.set()
+            follower.join(timeout=60)
+    app.close()
