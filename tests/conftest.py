@@ -6,6 +6,7 @@ so tests never see each other's events.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -19,6 +20,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 REPO = Path(__file__).resolve().parent.parent
 REPORTS = REPO / "reports"
+
+# pgserver logs at INFO from an atexit hook, after pytest has closed the streams it captured:
+# every run ended in "--- Logging error ---" tracebacks that looked like failures
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
