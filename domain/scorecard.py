@@ -101,6 +101,14 @@ class Scorecard:
     def grade(self) -> str:
         return self.grade_scheme.grade(self.total())
 
+    def summary(self) -> tuple[Decimal, str, list[Flag]]:
+        """Total, grade and flags from one pass over the deductions and one set of scores (what a
+        command's answer carries; asking total(), grade() and flags() apart scores three times)."""
+        taken = self.deducted_by_key()
+        scores = self.scores(taken)
+        total = self.total(scores)
+        return total, self.grade_scheme.grade(total), self.flags(scores, taken)
+
     def flags(
         self,
         scores: Mapping[str, Decimal | None] | None = None,

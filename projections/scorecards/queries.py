@@ -14,12 +14,14 @@ SCHEMA = "rm_scorecards"
 
 def scorecard_document(conn: Connection[Any], evaluation_id: UUID) -> tuple[int, bytes] | None:
     """The stored scorecard as the API sends it, with its version: (version, JSON bytes)."""
+    # the document's bytes as stored, in binary format: no decoding to str and encoding back
     row = conn.execute(
-        f"SELECT version, document FROM {SCHEMA}.scorecards WHERE evaluation_id = %s",
+        f"SELECT version, convert_to(document, 'UTF8') FROM {SCHEMA}.scorecards WHERE evaluation_id = %s",
         (evaluation_id,),
         prepare=True,
+        binary=True,
     ).fetchone()
-    return None if row is None else (int(row[0]), row[1].encode())
+    return None if row is None else (int(row[0]), bytes(row[1]))
 
 
 def get_scorecard(conn: Connection[Any], evaluation_id: UUID) -> Scorecard | None:

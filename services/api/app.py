@@ -177,8 +177,11 @@ def _read(
     query: Callable[[Connection[Any]], T],
     tenants: list[str] | None = None,
 ) -> T:
-    """Run a read-model query as jixiao_reader, rows limited to the caller's subtree (RLS)."""
-    with platform.read_pool.connection() as conn, conn.transaction():
+    """Run a read-model query as jixiao_reader, rows limited to the caller's subtree (RLS).
+
+    Pipelined: the subtree, the role and the query travel in one round trip (and the commit in a
+    second), instead of one round trip each."""
+    with platform.read_pool.connection() as conn, conn.pipeline(), conn.transaction():
         if tenants is None:
             conn.execute(access.visible_tenants_sql(), {"t": principal.tenant})
         else:
@@ -188,12 +191,13 @@ def _read(
 
 
 def _scorecard_done(e: Evaluation) -> Done:
+    total, grade, flags = e.summary()
     return Done(
         id=str(e.id),
         version=e.version,
-        total=e.total(),
-        grade=e.grade(),
-        flags=[msgspec.to_builtins(f) for f in e.flags()],
+        total=total,
+        grade=grade,
+        flags=[msgspec.to_builtins(f) for f in flags],
     )
 
 
@@ -828,6 +832,9 @@ def create_app(
     pool_size: int = 8,
 ) -> Litestar:
     app = build_application(database_url, cache_size=cache_size, pool_size=pool_size)
+    app.serve(
+        database_url, command_cache=cache_size
+    )  # group commit, commands decide on their last saved state
     read_pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=2, max_size=pool_size, open=True)
     with read_pool.connection() as conn:
         conn.execute(CREATE_SQL)

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, OriginatorVersionError
-from eventsourcing.persistence import IntegrityError, Mapper
+from eventsourcing.persistence import IntegrityError, Mapper, Notification, Recording
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
@@ -37,7 +37,8 @@ from domain.tenants import Role, Tenant, TenantLevel, User
 from services.app import snapshots
 from services.app.errors import ConflictError
 from services.app.mapper import MsgspecMapper
-from services.app.store import IMMUTABLE_EVENTS_SQL, TABLE_PREFIX, postgres_env
+from services.app.store import IMMUTABLE_EVENTS_SQL, INSERT_EVENTS_SQL, TABLE_PREFIX, postgres_env
+from services.app.writes import CommandCache, EventWriter, GroupCommitter
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -69,9 +70,51 @@ def replay(aggregate: Any, events: Iterable[Any]) -> Any:
 
 class JixiaoApplication(Application[UUID]):
     name = TABLE_PREFIX
+    committer: GroupCommitter | None = None
+    _writer: EventWriter
+    commands: CommandCache | None = None
+    CHANGE_ATTEMPTS = 5
 
     def construct_mapper(self) -> Mapper[UUID]:
         return MsgspecMapper()
+
+    def serve(self, database_url: str, *, command_cache: int = 2000) -> None:
+        """Tune for a long-running multi-threaded server: group commit and the command cache
+        (``services/app/writes.py``). Scripts and the command line save one by one."""
+        if self.committer is None:
+            self._writer = EventWriter(database_url)
+            self.committer = GroupCommitter(self._writer.insert)
+        if self.commands is None and command_cache > 0:
+            self.commands = CommandCache(command_cache)
+
+    def close(self) -> None:
+        if self.committer is not None:
+            self.committer.close()
+            self._writer.close()
+        super().close()
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        committer = self.committer
+        if committer is None or processing_event.tracking is not None or processing_event.saved_kwargs:
+            return super()._record(processing_event)
+        mapper = self.mapper
+        events = processing_event.events
+        stored = [mapper.to_stored_event(e) for e in events]
+        ids = committer.insert(stored)
+        # the library's repository cache is fast-forwarded on each get: it stays as it is
+        return [
+            Recording(
+                d,
+                Notification(
+                    originator_id=s.originator_id,
+                    originator_version=s.originator_version,
+                    topic=s.topic,
+                    state=s.state,
+                    id=n,
+                ),
+            )
+            for d, s, n in zip(events, stored, ids or (), strict=False)
+        ]
 
     # ---- plumbing ------------------------------------------------------------------
     def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A:
@@ -194,17 +237,51 @@ class JixiaoApplication(Application[UUID]):
         decide: Callable[[A], R],
         expected_version: int | None = None,
     ) -> R:
-        """Load, check the caller's version (If-Match), decide, save; a conflict stores nothing."""
-        aggregate = self.load(cls, aggregate_id)
-        if expected_version is not None and aggregate.version != expected_version:
-            raise ConflictError(
-                f"版本不一致：当前为第 {aggregate.version} 版，请求基于第 {expected_version} 版",
-                current_version=aggregate.version,
-            )
-        with acting(actor):
-            result = decide(aggregate)
-        self.store(aggregate)
-        return result
+        """Load, check the caller's version (If-Match), decide, save; a conflict stores nothing.
+
+        Without ``expected_version`` a save that collides with a concurrent one (or finds the
+        command cache stale) reloads and decides again, a few times; with it, the collision is
+        the caller's 409: the version it based its request on is gone.
+        """
+        commands = self.commands
+        if commands is None:
+            return self._change(actor, cls, aggregate_id, decide, expected_version)
+        with commands.turn(aggregate_id):
+            return self._change(actor, cls, aggregate_id, decide, expected_version)
+
+    def _change(
+        self,
+        actor: Actor,
+        cls: type[A],
+        aggregate_id: UUID,
+        decide: Callable[[A], R],
+        expected_version: int | None,
+    ) -> R:
+        commands = self.commands
+        for attempt in range(self.CHANGE_ATTEMPTS):
+            cached = commands.copy(aggregate_id) if commands is not None and attempt == 0 else None
+            aggregate: A = cached if isinstance(cached, cls) else self.load(cls, aggregate_id)
+            if expected_version is not None and aggregate.version != expected_version:
+                if cached is not None:
+                    continue  # the cache may be behind another process: check against the log
+                raise ConflictError(
+                    f"版本不一致：当前为第 {aggregate.version} 版，请求基于第 {expected_version} 版",
+                    current_version=aggregate.version,
+                )
+            with acting(actor):
+                result = decide(aggregate)
+            try:
+                self.store(aggregate)
+            except ConflictError:
+                if commands is not None:
+                    commands.drop(aggregate_id)
+                if attempt + 1 == self.CHANGE_ATTEMPTS or (expected_version is not None and cached is None):
+                    raise
+                continue
+            if commands is not None:
+                commands.put(aggregate)
+            return result
+        raise AssertionError("unreachable")  # every attempt returns, continues or raises
 
     # ---- tenants and users -------------------------------------------------------------
     def register_tenant(
@@ -407,6 +484,7 @@ def build_application(database_url: str, *, cache_size: int = 0, pool_size: int 
                 env=postgres_env(database_url, pool_size=pool_size, cache_size=cache_size)
             )
             conn.execute(IMMUTABLE_EVENTS_SQL)
+            conn.execute(INSERT_EVENTS_SQL)
             conn.execute(snapshots.CREATE_SQL)
         finally:
             conn.execute("SELECT pg_advisory_unlock(7305)")

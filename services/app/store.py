@@ -37,3 +37,20 @@ CREATE OR REPLACE TRIGGER jixiao_events_immutable
 CREATE OR REPLACE TRIGGER jixiao_events_no_truncate
     BEFORE TRUNCATE ON jixiao_events FOR EACH STATEMENT EXECUTE FUNCTION jixiao_events_are_immutable();
 """
+
+# Group commit's insert (services/app/writes.py): the library's recorder locks, notifies and inserts
+# in a pipelined transaction whose COMMIT the client sends after reading the results, so the table
+# lock stays held while the client's thread waits for Python's GIL. One function call in
+# autocommit does the same in one statement: the lock is held for the server's work alone.
+INSERT_EVENTS_SQL = """
+CREATE OR REPLACE FUNCTION jixiao_insert_events(ids uuid[], versions bigint[], topics text[], states bytea[])
+RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+BEGIN
+    LOCK TABLE jixiao_events IN EXCLUSIVE MODE;  -- ids become visible in commit order (as the library)
+    NOTIFY jixiao_events;
+    RETURN QUERY
+        INSERT INTO jixiao_events (originator_id, originator_version, topic, state)
+        SELECT * FROM unnest(ids, versions, topics, states)
+        RETURNING notification_id;
+END $$;
+"""

@@ -7,13 +7,12 @@ import threading
 from pathlib import Path
 
 import psycopg
-import uvicorn
 
 from domain.tenants import Role
 from projections.registry import NAMES
 from services.api.app import create_app
 from services.api.auth import TokenConfig, issue
-from services.api.server import config, rate_limit
+from services.api.server import rate_limit, serve
 from services.app.application import build_application
 from services.commands.demo import DEMO_TENANTS, seed_demo
 from services.commands.projections import ensure_all, run_projectors
@@ -122,8 +121,14 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             try:
                 if not once:
                     api = create_app(endpoints.database_url, tokens, rate_per_second=rate_limit())
-                    server = uvicorn.Server(config(api, settings.http_host, settings.http_port))
-                    server.run()
+                    serve(
+                        api,
+                        settings.http_host,
+                        settings.http_port,
+                        settings.api_workers,
+                        database_url=endpoints.database_url,
+                        data_dir=settings.data_dir,
+                    )
             finally:
                 stop.set()
                 for t in threads:

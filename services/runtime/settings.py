@@ -10,7 +10,9 @@ from pathlib import Path
 from services.runtime.errors import RuntimeConfigError
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, *, high: int = 65535, what: str = "有效端口"
+) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -18,8 +20,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise RuntimeConfigError(f"环境变量 {name}={raw!r} 不是整数") from None
-    if not 0 < value < 65536:
-        raise RuntimeConfigError(f"环境变量 {name}={value} 不是有效端口（1–65535）")
+    if not 0 < value <= high:
+        raise RuntimeConfigError(f"环境变量 {name}={value} 不是{what}（1–{high}）")
     return value
 
 
@@ -31,6 +33,7 @@ class Settings:
     nats_port: int = 4222
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    api_workers: int = 1  # HTTP worker processes (docs/api.md, "Serving")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -42,4 +45,5 @@ class Settings:
             nats_port=_int(env, "JIXIAO_NATS_PORT", 4222),
             http_host=env.get("JIXIAO_HOST") or "127.0.0.1",
             http_port=_int(env, "JIXIAO_PORT", 8000),
+            api_workers=_int(env, "JIXIAO_API_WORKERS", 1, high=64, what="有效的进程数"),
         )

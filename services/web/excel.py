@@ -136,15 +136,16 @@ class ExcelController(Controller):
                 return e
 
             e = platform.app.change(actor, Evaluation, evaluation_id, decide)
-            done = outcome[0]
+            done = outcome[-1]  # decide runs again when a concurrent change forced a retry
+            total, grade, flags = e.summary()
             return {
                 "id": str(e.id),
                 "version": e.version,
-                "total": str(e.total()),
-                "grade": e.grade(),
+                "total": str(total),
+                "grade": grade,
                 "rows": done.rows,
                 "refusals": [{"row": r.row, "message": r.message, "code": r.code} for r in done.refusals],
-                "flags": [msgspec.to_builtins(f) for f in e.flags()],
+                "flags": [msgspec.to_builtins(f) for f in flags],
             }
 
         return await to_thread.run_sync(run)

@@ -106,24 +106,34 @@ def test_deterministic_ids_refuse_duplicates(app: JixiaoApplication) -> None:
         app.register_project(ADMIN, "360100", "P1", "同一个项目", 2022)
 
 
-def test_two_concurrent_conflicting_commands_one_wins(
-    app: JixiaoApplication, database_url: str, event_count: Callable[[], int]
+@pytest.mark.parametrize("if_match", [True, False])
+def test_two_concurrent_commands_on_one_version(
+    app: JixiaoApplication, database_url: str, event_count: Callable[[], int], if_match: bool
 ) -> None:
+    """Both commands read the same version before either saves. Based on that version (If-Match),
+    one wins and the other is refused with the current version, storing nothing; without it, the
+    loser's save collides, it reloads and decides again, and both are recorded in turn."""
     ev = evaluation_with_tree(app)
     app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
+    version = app.evaluation(ev.id).version
     before = event_count()
     both_loaded = threading.Barrier(2)
     outcomes: list[str] = []
     lock = threading.Lock()
 
     def deduct(deduction_id: str, points: str) -> None:
+        calls = 0
+
         def decide(e: Evaluation) -> None:
-            both_loaded.wait(timeout=10)  # both have read the same version before either saves
+            nonlocal calls
+            calls += 1
+            if calls == 1:
+                both_loaded.wait(timeout=10)  # both have read the same version before either saves
             e.apply_deduction(deduction_id, "1.2", Decimal(points), "并发扣分")
 
         try:
-            app.on_evaluation(EVALUATOR, ev.id, decide)
-            result = "ok"
+            app.on_evaluation(EVALUATOR, ev.id, decide, version if if_match else None)
+            result = f"ok after {calls}"
         except ConflictError as e:
             result = f"conflict@{e.current_version}"
         with lock:
@@ -134,9 +144,13 @@ def test_two_concurrent_conflicting_commands_one_wins(
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert sorted(o.split("@")[0] for o in outcomes) == ["conflict", "ok"]
-    assert event_count() == before + 1
-    assert len([d for d in app.evaluation(ev.id).deductions.values() if d.active]) == 1
+    active = [d for d in app.evaluation(ev.id).deductions.values() if d.active]
+    if if_match:
+        assert sorted(outcomes) == [f"conflict@{version + 1}", "ok after 1"]
+        assert event_count() == before + 1 and len(active) == 1
+    else:
+        assert sorted(outcomes) == ["ok after 1", "ok after 2"]
+        assert event_count() == before + 2 and len(active) == 2
 
 
 def test_stale_expected_version_is_a_conflict_and_stores_nothing(

@@ -1,0 +1,215 @@
+"""The write path of a long-running server: group commit and the command cache.
+
+**Group commit.** The event table is written under an exclusive lock and every commit waits for
+its WAL flush, so one command per transaction caps a server at one flush per command however
+many requests wait. ``GroupCommitter`` is one thread that takes every save queued while the
+previous transaction committed and records them together: one lock, one INSERT, one flush for
+the whole group. A unique-constraint violation (someone else saved that version first) fails the
+group's transaction as a whole, so the group is then recorded save by save and only the
+conflicting save gets the error. Each caller waits for its own save's outcome: an answer is
+given only after its events are durable, as before. ``EventWriter`` records a group with one
+call of ``jixiao_insert_events`` (``services/app/store.py``) in autocommit: lock, NOTIFY and
+INSERT in one statement and one round trip, committed by the server without waiting for us.
+
+**Command cache.** ``CommandCache`` keeps the aggregate as each command of this process left it,
+so the next command on it decides without reading the log again. Entries are private copies that
+nobody mutates; a command works on a copy of its entry. Another process (or another server) may
+have saved since: the save then collides on the version, the application drops the entry,
+reloads from the log and decides again (``JixiaoApplication.change``). Within the process,
+commands on one aggregate take turns (``CommandCache.turn``): sixteen threads deducting on one
+evaluation would otherwise collide on nearly every save and retry in circles.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, StoredEvent
+
+log = logging.getLogger(__name__)
+
+
+class _Save:
+    __slots__ = ("done", "error", "ids", "stored")
+
+    def __init__(self, stored: list[StoredEvent]) -> None:
+        self.stored = stored
+        self.ids: Sequence[int] | None = None
+        self.error: BaseException | None = None
+        self.done = threading.Event()
+
+
+_STOP = _Save([])
+
+
+class EventWriter:
+    """Inserts stored events with one ``jixiao_insert_events`` call on a connection of its own
+    (used by the committer's thread only); a broken connection is replaced on the next call.
+    A unique violation (that version exists) is the library's ``IntegrityError``."""
+
+    def __init__(self, database_url: str) -> None:
+        self._url = database_url
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
+        if self._conn is None or self._conn.closed:
+            self._conn = psycopg.connect(self._url, autocommit=True)
+        try:
+            rows = self._conn.execute(
+                "SELECT * FROM jixiao_insert_events(%s, %s, %s, %s)",
+                (
+                    [s.originator_id for s in stored],
+                    [s.originator_version for s in stored],
+                    [s.topic for s in stored],
+                    [s.state for s in stored],
+                ),
+                prepare=True,
+            ).fetchall()
+        except psycopg.errors.UniqueViolation as e:
+            raise IntegrityError(str(e)) from e
+        except psycopg.OperationalError:
+            self._conn.close()  # whether the last call committed is unknown: the caller is told
+            raise
+        return [r[0] for r in rows]
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+class GroupCommitter:
+    """Records the saves of many threads in shared transactions (see the module's docstring).
+
+    ``insert`` records a list of stored events in one transaction and returns their
+    notification ids, raising ``IntegrityError`` when a version exists already."""
+
+    def __init__(
+        self, insert: Callable[[list[StoredEvent]], Sequence[int] | None], *, max_events: int = 1000
+    ) -> None:
+        self._insert = insert
+        self._max_events = max_events
+        self._queue: queue.SimpleQueue[_Save] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="jixiao-group-commit", daemon=True)
+        self._thread.start()
+        self.groups = 0  # transactions and saves recorded, for tests and metrics
+        self.saves = 0
+
+    def insert(self, stored: list[StoredEvent]) -> Sequence[int] | None:
+        """Record ``stored`` (one save's events); returns their notification ids once committed."""
+        if self._closed:
+            raise RuntimeError("group commit has stopped")
+        save = _Save(stored)
+        self._queue.put(save)
+        save.done.wait()
+        if save.error is not None:
+            raise save.error
+        return save.ids
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._queue.put(_STOP)
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            group, size, stop = [first], len(first.stored), False
+            while size < self._max_events:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is _STOP:
+                    stop = True
+                    break
+                group.append(more)
+                size += len(more.stored)
+            self._record(group)
+            if stop:
+                return
+
+    def _record(self, group: list[_Save]) -> None:
+        try:
+            if len(group) == 1:
+                self._one(group[0])
+                return
+            try:
+                ids = self._insert([s for save in group for s in save.stored])
+            except IntegrityError:
+                for save in group:  # nothing of the group was stored: record them one by one
+                    self._one(save)
+                return
+            except BaseException as error:  # the database is unreachable or refused the group
+                for save in group:
+                    save.error = error
+                return
+            self.groups += 1
+            self.saves += len(group)
+            start = 0
+            for save in group:
+                end = start + len(save.stored)
+                save.ids = None if ids is None else ids[start:end]
+                start = end
+        finally:
+            for save in group:
+                save.done.set()
+
+    def _one(self, save: _Save) -> None:
+        try:
+            save.ids = self._insert(save.stored)
+        except BaseException as error:
+            save.error = error
+            return
+        self.groups += 1
+        self.saves += 1
+
+
+class CommandCache:
+    """The last saved state of recently changed aggregates (see the module's docstring)."""
+
+    STRIPES = 256
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[UUID, Aggregate] = OrderedDict()
+        self._turns = [threading.RLock() for _ in range(self.STRIPES)]
+
+    def turn(self, aggregate_id: UUID) -> threading.RLock:
+        """The lock a command on this aggregate holds from load to saved (shared by a few ids;
+        re-entrant, so a command that changes another aggregate on the same stripe cannot hang)."""
+        return self._turns[aggregate_id.int % self.STRIPES]
+
+    def copy(self, aggregate_id: UUID) -> Any:
+        """A private copy of the entry, or None."""
+        with self._lock:
+            entry = self._entries.get(aggregate_id)
+            if entry is None:
+                return None
+            self._entries.move_to_end(aggregate_id)
+        return copy.deepcopy(entry)
+
+    def put(self, aggregate: Aggregate) -> None:
+        entry = copy.deepcopy(aggregate)  # the caller keeps its object; the entry stays untouched
+        with self._lock:
+            self._entries[aggregate.id] = entry
+            self._entries.move_to_end(aggregate.id)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def drop(self, aggregate_id: UUID) -> None:
+        with self._lock:
+            self._entries.pop(aggregate_id, None)
