@@ -117,10 +117,21 @@ def check_write_evaluation(tree: Tree, principal: Principal, e: Evaluation) -> N
     raise Problem(403, "上级单位对下级单位的评价只读（部门评价除外）", "forbidden.read_only")
 
 
-def visible_tenants_sql() -> str:
-    """SQL computing the caller's subtree as a comma list, from the tenants read model."""
-    return (
-        "WITH RECURSIVE tree AS (SELECT %(t)s::text AS code UNION "
-        "SELECT t.code FROM rm_tenants.tenants t JOIN tree ON t.parent = tree.code) "
-        "SELECT set_config('jixiao.tenants', string_agg(code, ','), true) FROM tree"
+# The caller's subtree as a comma list, from the tenants read model. SECURITY DEFINER: the API's
+# reader connections run as jixiao_reader, whose own view of the tenants table is already limited
+# by row-level security to the tenants of the setting this function is computing.
+SUBTREE_FUNCTION_SQL = """
+CREATE OR REPLACE FUNCTION jixiao_subtree(root text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE tree AS (
+        SELECT root AS code
+        UNION SELECT t.code FROM rm_tenants.tenants t JOIN tree ON t.parent = tree.code
     )
+    SELECT string_agg(code, ',') FROM tree
+$$
+"""
+
+# one statement at the start of every read: the caller's scope, on the reader connection's session
+# (overwritten by the next read before its first query; see services/api/app.py, _read)
+SCOPE_SUBTREE_SQL = "SELECT set_config('jixiao.tenants', jixiao_subtree(%s), false)"
+SCOPE_LIST_SQL = "SELECT set_config('jixiao.tenants', %s, false)"

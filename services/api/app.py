@@ -85,7 +85,8 @@ class Platform:
     """What the handlers share: the application, the read pool, the tree, keys, limits."""
 
     app: JixiaoApplication
-    read_pool: ConnectionPool[Any]
+    read_pool: ConnectionPool[Any]  # the application's role: idempotency records, the event table
+    reader_pool: ConnectionPool[Any]  # jixiao_reader, under row-level security: the read models
     tree: Tree
     verifier: Verifier
     idempotency: IdempotencyStore
@@ -176,18 +177,25 @@ def _read(
     principal: Principal,
     query: Callable[[Connection[Any]], T],
     tenants: list[str] | None = None,
+    *,
+    one_statement: bool = False,
 ) -> T:
     """Run a read-model query as jixiao_reader, rows limited to the caller's subtree (RLS).
 
-    Pipelined: the subtree, the role and the query travel in one round trip (and the commit in a
-    second), instead of one round trip each."""
-    with platform.read_pool.connection() as conn, conn.pipeline(), conn.transaction():
+    The reader pool's connections are jixiao_reader, in autocommit, for their whole life, and
+    only this function uses them: it sets the caller's tenants on the connection first, every
+    time, and a scope that fails to be set raises before any query runs. A query of several
+    statements runs in one transaction (one snapshot); ``one_statement`` saves that
+    transaction's two round trips (the scorecard: one SELECT by primary key)."""
+    with platform.reader_pool.connection() as conn:
         if tenants is None:
-            conn.execute(access.visible_tenants_sql(), {"t": principal.tenant})
+            conn.execute(access.SCOPE_SUBTREE_SQL, (principal.tenant,), prepare=True)
         else:
-            conn.execute("SELECT set_config('jixiao.tenants', %s, true)", (",".join(tenants),))
-        conn.execute(f"SET LOCAL ROLE {READER_ROLE}")
-        return query(conn)
+            conn.execute(access.SCOPE_LIST_SQL, (",".join(tenants),), prepare=True)
+        if one_statement:
+            return query(conn)
+        with conn.transaction():
+            return query(conn)
 
 
 def _scorecard_done(e: Evaluation) -> Done:
@@ -543,7 +551,13 @@ class EvaluationController(Controller):
             if principal.restricted and str(evaluation_id) not in principal.evaluations:
                 raise access.hidden("评价")
             tenants = [platform.app.evaluation(evaluation_id).tenant] if principal.restricted else None
-            found = _read(platform, principal, lambda c: scorecard_document(c, evaluation_id), tenants)
+            found = _read(
+                platform,
+                principal,
+                lambda c: scorecard_document(c, evaluation_id),
+                tenants,
+                one_statement=True,
+            )
             if found is None:
                 raise access.hidden("评价")
             return found
@@ -836,15 +850,30 @@ def create_app(
         database_url, command_cache=cache_size
     )  # group commit, commands decide on their last saved state
     read_pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=2, max_size=pool_size, open=True)
-    with read_pool.connection() as conn:
-        conn.execute(CREATE_SQL)
     from services.commands.projections import ensure_all
 
     ensure_all(database_url)
+    with read_pool.connection() as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(7306)")  # workers starting together: one at a time
+        conn.execute(CREATE_SQL)
+        conn.execute(access.SUBTREE_FUNCTION_SQL)
+
+    def as_reader(conn: Connection[Any]) -> None:
+        conn.execute(f"SET ROLE {READER_ROLE}")
+
+    reader_pool: ConnectionPool[Any] = ConnectionPool(
+        database_url,
+        min_size=2,
+        max_size=pool_size,
+        open=True,
+        configure=as_reader,
+        kwargs={"autocommit": True},
+    )
     metrics = Metrics(NAMES)
     platform = Platform(
         app=app,
         read_pool=read_pool,
+        reader_pool=reader_pool,
         tree=Tree(app),
         verifier=Verifier(tokens),
         idempotency=IdempotencyStore(read_pool),
@@ -853,6 +882,7 @@ def create_app(
     )
 
     def close() -> None:
+        reader_pool.close()
         read_pool.close()
         app.close()
 

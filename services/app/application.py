@@ -38,7 +38,7 @@ from services.app import snapshots
 from services.app.errors import ConflictError
 from services.app.mapper import MsgspecMapper
 from services.app.store import IMMUTABLE_EVENTS_SQL, INSERT_EVENTS_SQL, TABLE_PREFIX, postgres_env
-from services.app.writes import CommandCache, EventWriter, GroupCommitter
+from services.app.writes import CommandCache, EventWriter, GroupCommitter, SnapshotWriter
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
@@ -71,6 +71,7 @@ def replay(aggregate: Any, events: Iterable[Any]) -> Any:
 class JixiaoApplication(Application[UUID]):
     name = TABLE_PREFIX
     committer: GroupCommitter | None = None
+    snapshot_writer: SnapshotWriter | None = None
     _writer: EventWriter
     commands: CommandCache | None = None
     CHANGE_ATTEMPTS = 5
@@ -84,6 +85,7 @@ class JixiaoApplication(Application[UUID]):
         if self.committer is None:
             self._writer = EventWriter(database_url)
             self.committer = GroupCommitter(self._writer.insert)
+            self.snapshot_writer = SnapshotWriter(database_url, snapshots.INSERT_SQL)
         if self.commands is None and command_cache > 0:
             self.commands = CommandCache(command_cache)
 
@@ -91,6 +93,8 @@ class JixiaoApplication(Application[UUID]):
         if self.committer is not None:
             self.committer.close()
             self._writer.close()
+        if self.snapshot_writer is not None:
+            self.snapshot_writer.close()
         super().close()
 
     def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
@@ -216,6 +220,9 @@ class JixiaoApplication(Application[UUID]):
         """After the events committed, in their own transaction: a lost snapshot costs only speed."""
         recorder = self.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
+            return
+        if self.snapshot_writer is not None:  # a server: written in the background
+            self.snapshot_writer.submit([snapshots.row(a) for a in aggregates])
             return
         with contextlib.suppress(psycopg.Error), recorder.datastore.transaction(commit=True) as cur:
             for aggregate in aggregates:

@@ -106,12 +106,25 @@ def due(before: int, after: int) -> bool:
     return after // EVERY > before // EVERY
 
 
-def take(cur: Cursor[Any], aggregate: Any) -> None:
-    cur.execute(
-        f"INSERT INTO {TABLE} (originator_id, originator_version, taken_at, kind, state) "
-        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
-        (aggregate.id, aggregate.version, aggregate.modified_on, type(aggregate).__name__, encode(aggregate)),
+INSERT_SQL = (
+    f"INSERT INTO {TABLE} (originator_id, originator_version, taken_at, kind, state) "
+    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+
+
+def row(aggregate: Any) -> tuple[Any, ...]:
+    """The snapshot's row: encoded now, so that it can be written later from another thread."""
+    return (
+        aggregate.id,
+        aggregate.version,
+        aggregate.modified_on,
+        type(aggregate).__name__,
+        encode(aggregate),
     )
+
+
+def take(cur: Cursor[Any], aggregate: Any) -> None:
+    cur.execute(INSERT_SQL, row(aggregate))
 
 
 def nearest(

@@ -11,6 +11,10 @@ given only after its events are durable, as before. ``EventWriter`` records a gr
 call of ``jixiao_insert_events`` (``services/app/store.py``) in autocommit: lock, NOTIFY and
 INSERT in one statement and one round trip, committed by the server without waiting for us.
 
+**Snapshots in the background.** Every hundredth version a snapshot is due; encoding it is cheap,
+writing it is a transaction and a WAL flush that the command's answer need not wait for (a lost
+snapshot costs only speed: ``SnapshotWriter``).
+
 **Command cache.** ``CommandCache`` keeps the aggregate as each command of this process left it,
 so the next command on it decides without reading the log again. Entries are private copies that
 nobody mutates; a command works on a copy of its entry. Another process (or another server) may
@@ -213,3 +217,49 @@ class CommandCache:
     def drop(self, aggregate_id: UUID) -> None:
         with self._lock:
             self._entries.pop(aggregate_id, None)
+
+
+class SnapshotWriter:
+    """Writes snapshot rows (``snapshots.row``) from a thread of its own, in the order given."""
+
+    def __init__(self, database_url: str, insert_sql: str) -> None:
+        self._url = database_url
+        self._sql = insert_sql
+        self._queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="jixiao-snapshots", daemon=True)
+        self._thread.start()
+
+    def submit(self, rows: list[tuple[Any, ...]]) -> None:
+        for r in rows:
+            self._queue.put(r)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        conn: psycopg.Connection[Any] | None = None
+        while (first := self._queue.get()) is not None:
+            rows, stop = [first], False
+            while True:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stop = True
+                    break
+                rows.append(more)
+            try:
+                if conn is None or conn.closed:
+                    conn = psycopg.connect(self._url)
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany(self._sql, rows)
+            except psycopg.Error:
+                log.warning("快照写入失败（仅影响回溯速度）", exc_info=True)
+                if conn is not None:
+                    conn.close()
+            if stop:
+                break
+        if conn is not None:
+            conn.close()

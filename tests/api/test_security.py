@@ -209,6 +209,13 @@ def test_rls_is_a_second_wall(live: Live, resource: dict[str, str]) -> None:
             conn.execute("RESET jixiao.tenants")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT count(*) FROM jixiao_events")
+    with psycopg.connect(live.database_url) as conn:
+        # the API's scope for a caller: its subtree, computed whatever the reader may see itself
+        conn.execute("SET ROLE jixiao_reader")
+        row = conn.execute("SELECT jixiao_subtree(%s)", (OWN,)).fetchone()
+        assert row is not None
+        subtree = set(row[0].split(","))
+        assert {OWN, CHILD} <= subtree and not subtree & {PARENT, SIBLING, UNRELATED}, subtree
 
 
 def test_stale_if_match_answers_409_and_stores_nothing(live: Live, resource: dict[str, str]) -> None:

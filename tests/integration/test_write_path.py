@@ -180,3 +180,29 @@ def test_a_refused_command_leaves_the_cached_state_untouched(served: JixiaoAppli
         served.on_evaluation(ADMIN, ev.id, half_then_refuse)
     served.apply_deduction(EVALUATOR, ev.id, "D3", "1.2", Decimal(1), "三")
     assert sorted(served.evaluation(ev.id).deductions) == ["D1", "D3"]
+
+
+def test_snapshots_are_written_in_the_background_and_match_the_events(database_url: str) -> None:
+    served = build_application(database_url)
+    served.serve(database_url)
+    try:
+        ev = evaluation_with_tree(served)
+        start = ev.version
+        for n in range(205 - start):
+            served.apply_deduction(EVALUATOR, ev.id, f"D{n}", "1.2", Decimal("0.01"), f"第{n}次")
+    finally:
+        served.close()  # waits for the snapshot thread to write what it was given
+    with psycopg.connect(database_url) as conn:
+        taken = [
+            r[0]
+            for r in conn.execute(
+                "SELECT originator_version FROM jixiao_snapshots WHERE originator_id = %s ORDER BY 1", (ev.id,)
+            )
+        ]
+    assert taken == [100, 200]
+    plain = build_application(database_url)
+    try:
+        assert plain.stale_snapshots() == []
+        assert plain.history(ev.id).version == 205
+    finally:
+        plain.close()
