@@ -32,7 +32,7 @@ import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -53,6 +53,25 @@ class _Save:
 
 
 _STOP = _Save([])
+
+
+Q = TypeVar("Q")
+
+
+def _drain(
+    source: queue.SimpleQueue[Q], first: Q, stop: object, full: Callable[[list[Q]], bool]
+) -> tuple[list[Q], bool]:
+    """``first`` and whatever else is queued already, until ``full``; and whether ``stop`` came."""
+    items = [first]
+    while not full(items):
+        try:
+            more = source.get_nowait()
+        except queue.Empty:
+            break
+        if more is stop:
+            return items, True
+        items.append(more)
+    return items, False
 
 
 class EventWriter:
@@ -126,21 +145,10 @@ class GroupCommitter:
             self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            group, size, stop = [first], len(first.stored), False
-            while size < self._max_events:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    stop = True
-                    break
-                group.append(more)
-                size += len(more.stored)
+        while (first := self._queue.get()) is not _STOP:
+            group, stop = _drain(
+                self._queue, first, _STOP, lambda g: sum(len(s.stored) for s in g) >= self._max_events
+            )
             self._record(group)
             if stop:
                 return
@@ -240,21 +248,12 @@ class SnapshotWriter:
     def _run(self) -> None:
         conn: psycopg.Connection[Any] | None = None
         while (first := self._queue.get()) is not None:
-            rows, stop = [first], False
-            while True:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                rows.append(more)
+            rows, stop = _drain(self._queue, first, None, lambda r: len(r) >= 1000)
             try:
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self._url)
                 with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(self._sql, rows)
+                    cur.executemany(self._sql, [r for r in rows if r is not None])
             except psycopg.Error:
                 log.warning("快照写入失败（仅影响回溯速度）", exc_info=True)
                 if conn is not None:

@@ -196,7 +196,8 @@ def test_snapshots_are_written_in_the_background_and_match_the_events(database_u
         taken = [
             r[0]
             for r in conn.execute(
-                "SELECT originator_version FROM jixiao_snapshots WHERE originator_id = %s ORDER BY 1", (ev.id,)
+                "SELECT originator_version FROM jixiao_snapshots WHERE originator_id = %s ORDER BY 1",
+                (ev.id,),
             )
         ]
     assert taken == [100, 200]
