@@ -60,6 +60,9 @@ class Deduction(msgspec.Struct, frozen=True, omit_defaults=True):
     active: bool = True
 
 
+TAKEN = "_taken"  # the aggregate's memo of deducted_by_key, dropped by every deduction event
+
+
 class Evaluation(TenantAggregate, Scorecard):
     """The aggregate: indicator tree, inputs, rule scores, deductions, lifecycle."""
 
@@ -126,6 +129,7 @@ class Evaluation(TenantAggregate, Scorecard):
             aggregate.deductions[self.deduction_id] = Deduction(
                 self.deduction_id, self.key, self.points, self.meta.reason
             )
+            aggregate.__dict__.pop(TAKEN, None)
 
     class DeductionRevised(TenantAggregate.Event):
         deduction_id: str
@@ -135,6 +139,7 @@ class Evaluation(TenantAggregate, Scorecard):
         def apply(self, aggregate: Any) -> None:
             d = aggregate.deductions[self.deduction_id]
             aggregate.deductions[self.deduction_id] = replace(d, points=self.points, reason=self.meta.reason)
+            aggregate.__dict__.pop(TAKEN, None)
 
     class DeductionWithdrawn(TenantAggregate.Event):
         deduction_id: str
@@ -142,6 +147,7 @@ class Evaluation(TenantAggregate, Scorecard):
         def apply(self, aggregate: Any) -> None:
             d = aggregate.deductions[self.deduction_id]
             aggregate.deductions[self.deduction_id] = replace(d, active=False)
+            aggregate.__dict__.pop(TAKEN, None)
 
     class DeviationNoted(TenantAggregate.Event):
         key: str
@@ -334,6 +340,15 @@ class Evaluation(TenantAggregate, Scorecard):
         )
 
     # ---- deductions ------------------------------------------------------------------
+    def deducted_by_key(self) -> dict[str, Decimal]:
+        """As the scorecard computes it, remembered until the next deduction event: every command's
+        answer carries total, grade and flags, and an evaluation may hold hundreds of deductions."""
+        taken: dict[str, Decimal] | None = self.__dict__.get(TAKEN)
+        if taken is None:
+            taken = super().deducted_by_key()
+            self.__dict__[TAKEN] = taken
+        return dict(taken)
+
     def apply_deduction(self, deduction_id: str, key: str, points: Decimal, reason: str) -> None:
         self._editable()
         node = self._leaf(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from decimal import Decimal as D
 from uuid import uuid4
@@ -17,6 +18,7 @@ from domain.grades import DEFAULT_GRADES, LONG_GRADES, GradeBand, GradeScheme
 from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource, LedgerStatement, Project, SourceTotals
 from domain.rules import Manual, Proportional, RuleInput
+from domain.scorecard import Scorecard
 
 ACTOR = Actor("u", "evaluator", "341182", "c")
 
@@ -158,3 +160,40 @@ def test_lifecycle_and_reopen_needs_a_reason() -> None:
         e.reopen("审计发现问题")
         e.apply_deduction("D1", "1", D(1), "复核扣分")
     assert e.total() == D("99.00")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["apply", "revise", "withdraw", "copy"]), st.integers(0, 3), st.integers(1, 5)
+        )
+    )
+)
+def test_remembered_deductions_follow_every_deduction_event(steps: list[tuple[str, int, int]]) -> None:
+    """Evaluation remembers its deductions per indicator between deduction events: after any
+    sequence of applies, revisions, withdrawals and copies it equals a fresh count."""
+    with acting(ACTOR):
+        e = evaluation()
+        e.define_indicator(IndicatorSpec("1", "产出", D(100)))
+        for k in range(4):
+            e.define_indicator(IndicatorSpec(f"1.{k}", f"指标{k}", D(25), parent="1", rule=Manual()))
+            e.record_actual(f"1.{k}", "完成", RuleInput(points=D(25)))
+        copies = [e]
+        for n, (action, key, points) in enumerate(steps):
+            e.summary()  # remember, then change
+            live = [d for d in e.deductions.values() if d.active]
+            try:
+                if action == "apply":
+                    e.apply_deduction(f"D{n}", f"1.{key}", D(points), "扣分")
+                elif action == "revise" and live:
+                    e.revise_deduction(live[key % len(live)].deduction_id, D(points), "修改")
+                elif action == "withdraw" and live:
+                    e.withdraw_deduction(live[key % len(live)].deduction_id, "撤回")
+            except DomainError:  # more than the indicator's score: refused, nothing changed
+                pass
+            if action == "copy":
+                e = copy.deepcopy(e)
+                copies.append(e)
+            for c in copies:
+                assert c.deducted_by_key() == Scorecard.deducted_by_key(c)
