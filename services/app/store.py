@@ -42,15 +42,32 @@ CREATE OR REPLACE TRIGGER jixiao_events_no_truncate
 # in a pipelined transaction whose COMMIT the client sends after reading the results, so the table
 # lock stays held while the client's thread waits for Python's GIL. One function call in
 # autocommit does the same in one statement: the lock is held for the server's work alone.
+# Under the exclusive lock nobody else inserts, so the function can first find the saves whose
+# versions exist already and store all the others: a collision no longer fails the whole group.
+# Returns one row per event, in order: its save's number and its position (NULL: save refused).
 INSERT_EVENTS_SQL = """
-CREATE OR REPLACE FUNCTION jixiao_insert_events(ids uuid[], versions bigint[], topics text[], states bytea[])
-RETURNS SETOF bigint LANGUAGE plpgsql AS $$
+DROP FUNCTION IF EXISTS jixiao_insert_events(uuid[], bigint[], text[], bytea[]);
+CREATE OR REPLACE FUNCTION jixiao_insert_saves(
+    saves int[], ids uuid[], versions bigint[], topics text[], states bytea[]
+) RETURNS TABLE (save_no int, event_position bigint) LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE jixiao_events IN EXCLUSIVE MODE;  -- ids become visible in commit order (as the library)
     NOTIFY jixiao_events;
     RETURN QUERY
-        INSERT INTO jixiao_events (originator_id, originator_version, topic, state)
-        SELECT * FROM unnest(ids, versions, topics, states)
-        RETURNING notification_id;
+        WITH r AS (
+            SELECT * FROM unnest(saves, ids, versions, topics, states)
+                WITH ORDINALITY AS u(s, id, v, topic, state, n)
+        ), clashing AS (
+            SELECT DISTINCT r.s FROM r
+            JOIN jixiao_events e ON e.originator_id = r.id AND e.originator_version = r.v
+        ), inserted AS (
+            INSERT INTO jixiao_events (originator_id, originator_version, topic, state)
+            SELECT r.id, r.v, r.topic, r.state FROM r
+            WHERE r.s NOT IN (SELECT c.s FROM clashing c) ORDER BY r.n
+            RETURNING originator_id, originator_version, notification_id
+        )
+        SELECT r.s::int, i.notification_id FROM r
+        LEFT JOIN inserted i ON i.originator_id = r.id AND i.originator_version = r.v
+        ORDER BY r.n;
 END $$;
 """

@@ -4,12 +4,13 @@
 its WAL flush, so one command per transaction caps a server at one flush per command however
 many requests wait. ``GroupCommitter`` is one thread that takes every save queued while the
 previous transaction committed and records them together: one lock, one INSERT, one flush for
-the whole group. A unique-constraint violation (someone else saved that version first) fails the
-group's transaction as a whole, so the group is then recorded save by save and only the
-conflicting save gets the error. Each caller waits for its own save's outcome: an answer is
-given only after its events are durable, as before. ``EventWriter`` records a group with one
-call of ``jixiao_insert_events`` (``services/app/store.py``) in autocommit: lock, NOTIFY and
-INSERT in one statement and one round trip, committed by the server without waiting for us.
+the whole group. Each caller waits for its own save's outcome: an answer is given only after
+its events are durable, as before. ``EventWriter`` records a group with one call of
+``jixiao_insert_saves`` (``services/app/store.py``) in autocommit: lock, NOTIFY and INSERT in one
+statement and one round trip, committed by the server without waiting for us. Under the lock the
+function first finds the saves whose versions exist (someone else saved first: a stale command
+cache, a concurrent writer) and stores all the others, so a collision costs only its own command
+a retry, never the rest of its group.
 
 **Snapshots in the background.** Every hundredth version a snapshot is due; encoding it is cheap,
 writing it is a transaction and a WAL flush that the command's answer need not wait for (a lost
@@ -75,25 +76,30 @@ def _drain(
 
 
 class EventWriter:
-    """Inserts stored events with one ``jixiao_insert_events`` call on a connection of its own
+    """Records groups of saves with one ``jixiao_insert_saves`` call on a connection of its own
     (used by the committer's thread only); a broken connection is replaced on the next call.
-    A unique violation (that version exists) is the library's ``IntegrityError``."""
+
+    ``insert`` returns, per save, its events' positions, or None for a save refused because one of
+    its versions exists (nothing of it stored; the group's other saves are). A group holding the
+    same version twice raises the library's ``IntegrityError`` (nothing stored)."""
 
     def __init__(self, database_url: str) -> None:
         self._url = database_url
         self._conn: psycopg.Connection[Any] | None = None
 
-    def insert(self, stored: Sequence[StoredEvent]) -> list[int]:
+    def insert(self, saves: Sequence[Sequence[StoredEvent]]) -> list[list[int] | None]:
         if self._conn is None or self._conn.closed:
             self._conn = psycopg.connect(self._url, autocommit=True)
+        flat = [(k, s) for k, save in enumerate(saves) for s in save]
         try:
             rows = self._conn.execute(
-                "SELECT * FROM jixiao_insert_events(%s, %s, %s, %s)",
+                "SELECT * FROM jixiao_insert_saves(%s, %s, %s, %s, %s)",
                 (
-                    [s.originator_id for s in stored],
-                    [s.originator_version for s in stored],
-                    [s.topic for s in stored],
-                    [s.state for s in stored],
+                    [k for k, _ in flat],
+                    [s.originator_id for _, s in flat],
+                    [s.originator_version for _, s in flat],
+                    [s.topic for _, s in flat],
+                    [s.state for _, s in flat],
                 ),
                 prepare=True,
             ).fetchall()
@@ -102,7 +108,14 @@ class EventWriter:
         except psycopg.OperationalError:
             self._conn.close()  # whether the last call committed is unknown: the caller is told
             raise
-        return [r[0] for r in rows]
+        out: list[list[int] | None] = [[] for _ in saves]
+        for k, position in rows:
+            positions = out[k]
+            if position is None:
+                out[k] = None
+            elif positions is not None:
+                positions.append(position)
+        return out
 
     def close(self) -> None:
         if self._conn is not None:
@@ -112,11 +125,14 @@ class EventWriter:
 class GroupCommitter:
     """Records the saves of many threads in shared transactions (see the module's docstring).
 
-    ``insert`` records a list of stored events in one transaction and returns their
-    notification ids, raising ``IntegrityError`` when a version exists already."""
+    ``insert`` records saves (lists of stored events) in one transaction, as ``EventWriter.insert``:
+    per save its notification ids, or None when one of its versions exists already."""
 
     def __init__(
-        self, insert: Callable[[list[StoredEvent]], Sequence[int] | None], *, max_events: int = 1000
+        self,
+        insert: Callable[[list[list[StoredEvent]]], list[list[int] | None]],
+        *,
+        max_events: int = 1000,
     ) -> None:
         self._insert = insert
         self._max_events = max_events
@@ -155,38 +171,28 @@ class GroupCommitter:
 
     def _record(self, group: list[_Save]) -> None:
         try:
-            if len(group) == 1:
-                self._one(group[0])
-                return
             try:
-                ids = self._insert([s for save in group for s in save.stored])
+                results = self._insert([save.stored for save in group])
             except IntegrityError:
-                for save in group:  # nothing of the group was stored: record them one by one
-                    self._one(save)
-                return
-            except BaseException as error:  # the database is unreachable or refused the group
-                for save in group:
-                    save.error = error
+                if len(group) == 1:
+                    raise
+                for save in group:  # the same version twice in the group: record them one by one
+                    self._record([save])
                 return
             self.groups += 1
-            self.saves += len(group)
-            start = 0
+            for save, ids in zip(group, results, strict=True):
+                if ids is None:
+                    save.error = IntegrityError(f"{save.stored[0].originator_id} 的版本已存在")
+                else:
+                    save.ids = ids
+                    self.saves += 1
+        except BaseException as error:  # unreachable database, refused group: every save is told
             for save in group:
-                end = start + len(save.stored)
-                save.ids = None if ids is None else ids[start:end]
-                start = end
+                if save.ids is None and save.error is None:
+                    save.error = error
         finally:
             for save in group:
                 save.done.set()
-
-    def _one(self, save: _Save) -> None:
-        try:
-            save.ids = self._insert(save.stored)
-        except BaseException as error:
-            save.error = error
-            return
-        self.groups += 1
-        self.saves += 1
 
 
 class CommandCache:
