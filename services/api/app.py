@@ -846,9 +846,8 @@ def create_app(
     pool_size: int = 8,
 ) -> Litestar:
     app = build_application(database_url, cache_size=cache_size, pool_size=pool_size)
-    app.serve(
-        database_url, command_cache=cache_size
-    )  # group commit, commands decide on their last saved state
+    # group commit; commands decide on their last saved state (services/app/writes.py)
+    app.serve(database_url, command_cache=cache_size)
     read_pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=2, max_size=pool_size, open=True)
     from services.commands.projections import ensure_all
 

@@ -145,18 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         _exit_with_parent()
-        app = factory()
-        settle_memory()
-        uvicorn.Server(config(app, args.host, args.port)).run(
-            sockets=[listening_socket(args.host, args.port)]
-        )
-        return 0
-    workers = max(1, args.workers)
     serve(
         factory(),
         args.host,
         args.port,
-        workers,
+        1 if args.child else max(1, args.workers),
         database_url=os.environ["DATABASE_URL"],
         data_dir=settings.data_dir,
     )

@@ -46,7 +46,6 @@ CREATE OR REPLACE TRIGGER jixiao_events_no_truncate
 # versions exist already and store all the others: a collision no longer fails the whole group.
 # Returns one row per event, in order: its save's number and its position (NULL: save refused).
 INSERT_EVENTS_SQL = """
-DROP FUNCTION IF EXISTS jixiao_insert_events(uuid[], bigint[], text[], bytea[]);
 CREATE OR REPLACE FUNCTION jixiao_insert_saves(
     saves int[], ids uuid[], versions bigint[], topics text[], states bytea[]
 ) RETURNS TABLE (save_no int, event_position bigint) LANGUAGE plpgsql AS $$

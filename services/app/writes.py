@@ -59,12 +59,10 @@ _STOP = _Save([])
 Q = TypeVar("Q")
 
 
-def _drain(
-    source: queue.SimpleQueue[Q], first: Q, stop: object, full: Callable[[list[Q]], bool]
-) -> tuple[list[Q], bool]:
-    """``first`` and whatever else is queued already, until ``full``; and whether ``stop`` came."""
+def _drain(source: queue.SimpleQueue[Q], first: Q, stop: object, limit: int) -> tuple[list[Q], bool]:
+    """``first`` and whatever else is queued already, up to ``limit`` items; and whether ``stop`` came."""
     items = [first]
-    while not full(items):
+    while len(items) < limit:
         try:
             more = source.get_nowait()
         except queue.Empty:
@@ -132,15 +130,15 @@ class GroupCommitter:
         self,
         insert: Callable[[list[list[StoredEvent]]], list[list[int] | None]],
         *,
-        max_events: int = 1000,
+        max_saves: int = 500,
     ) -> None:
         self._insert = insert
-        self._max_events = max_events
+        self._max_saves = max_saves
         self._queue: queue.SimpleQueue[_Save] = queue.SimpleQueue()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="jixiao-group-commit", daemon=True)
         self._thread.start()
-        self.groups = 0  # transactions and saves recorded, for tests and metrics
+        self.groups = 0  # transactions and saves recorded (the tests read them)
         self.saves = 0
 
     def insert(self, stored: list[StoredEvent]) -> Sequence[int] | None:
@@ -162,9 +160,7 @@ class GroupCommitter:
 
     def _run(self) -> None:
         while (first := self._queue.get()) is not _STOP:
-            group, stop = _drain(
-                self._queue, first, _STOP, lambda g: sum(len(s.stored) for s in g) >= self._max_events
-            )
+            group, stop = _drain(self._queue, first, _STOP, self._max_saves)
             self._record(group)
             if stop:
                 return
@@ -254,7 +250,7 @@ class SnapshotWriter:
     def _run(self) -> None:
         conn: psycopg.Connection[Any] | None = None
         while (first := self._queue.get()) is not None:
-            rows, stop = _drain(self._queue, first, None, lambda r: len(r) >= 1000)
+            rows, stop = _drain(self._queue, first, None, 1000)
             try:
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self._url)
