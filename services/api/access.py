@@ -12,6 +12,8 @@ changes once registered.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 
 from domain.errors import NotFound
@@ -45,6 +47,13 @@ class Tree:
             with self._lock:
                 self._lineage[tenant] = found
         return found
+
+    async def learn(self, principal: Principal, tenant: str) -> None:
+        """Before ``relation`` runs on the event loop: a tenant's lineage not known yet is read
+        in a worker thread (once per tenant and process), so that ``relation`` never blocks."""
+        if tenant != principal.tenant and principal.tenant != PLATFORM and tenant not in self._lineage:
+            with contextlib.suppress(NotFound):
+                await asyncio.to_thread(self.lineage, tenant)
 
     def relation(self, principal: Principal, tenant: str) -> str:
         """'own', 'descendant' (of the caller's tenant) or 'none'."""

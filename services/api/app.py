@@ -1,7 +1,9 @@
 """The HTTP API (Litestar): every command and query, behind tokens, roles and tenant scope.
 
 Commands run the application service in a worker thread (it is synchronous, like psycopg's
-pool under it). Each command answers with the resource's new version, also as its ``ETag``;
+pool under it), except the evaluation's commands without an ``Idempotency-Key``, the busy
+ones: they decide on the event loop and await the group commit there
+(``JixiaoApplication.change_async``). Each command answers with the resource's new version, also as its ``ETag``;
 ``If-Match`` makes it conditional (409 with the current version when stale) and
 ``Idempotency-Key`` makes a retry return the first answer. Queries read the projections as
 the database role ``jixiao_reader`` under row-level security, scoped to the caller's subtree.
@@ -9,6 +11,7 @@ the database role ``jixiao_reader`` under row-level security, scoped to the call
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import logging
 import uuid
@@ -165,6 +168,10 @@ async def _command(request: Request[Any, Any, Any], run: Callable[[], tuple[int,
             ) from None
         if replayed:
             request.scope["state"]["replayed"] = True
+    return _respond(result, key)
+
+
+def _respond(result: Recorded, key: str | None) -> Response[Any]:
     headers = {"ETag": result.etag} if result.etag else {}
     if key is not None:
         headers["Idempotency-Key"] = key
@@ -505,15 +512,30 @@ async def _on_evaluation(
 ) -> Response[Any]:
     platform = _platform(request)
 
+    def decide(e: Evaluation) -> Evaluation:
+        access.check_write_evaluation(platform.tree, principal, e)
+        act(e)
+        return e
+
+    if request.headers.get("idempotency-key") is None:
+        # on the event loop: no thread hand-over (see JixiaoApplication.change_async); a refusal
+        # raises to the exception handler like any other
+        role = need_role(principal, roles)
+        actor = _actor(request, principal, role)
+        e = await platform.app.change_async(
+            actor,
+            Evaluation,
+            evaluation_id,
+            decide,
+            expected_version=_if_match(request),
+            prepare=lambda e: platform.tree.learn(principal, e.tenant),
+        )
+        done = _scorecard_done(e)
+        return _respond(Recorded(status, _JSON.encode(done), _etag(done.version)), None)
+
     def run() -> tuple[int, Done]:
         role = need_role(principal, roles)
         expected = _if_match(request)
-
-        def decide(e: Evaluation) -> Evaluation:
-            access.check_write_evaluation(platform.tree, principal, e)
-            act(e)
-            return e
-
         e = platform.app.change(_actor(request, principal, role), Evaluation, evaluation_id, decide, expected)
         return status, _scorecard_done(e)
 
@@ -846,8 +868,6 @@ def create_app(
     pool_size: int = 8,
 ) -> Litestar:
     app = build_application(database_url, cache_size=cache_size, pool_size=pool_size)
-    # group commit; commands decide on their last saved state (services/app/writes.py)
-    app.serve(database_url, command_cache=cache_size)
     read_pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=2, max_size=pool_size, open=True)
     from services.commands.projections import ensure_all
 
@@ -880,7 +900,13 @@ def create_app(
         metrics=metrics,
     )
 
-    def close() -> None:
+    async def start() -> None:
+        # group commit on this loop; commands decide on their last saved state
+        # (services/app/writes.py, JixiaoApplication.change_async)
+        app.serve(database_url, command_cache=cache_size, loop=asyncio.get_running_loop())
+
+    async def close() -> None:
+        await app.stop_serving()
         reader_pool.close()
         read_pool.close()
         app.close()
@@ -908,6 +934,7 @@ def create_app(
         ),
         request_max_body_size=MAX_BODY,
         middleware=[observe(metrics)],
+        on_startup=[start],
         on_shutdown=[close],
         debug=False,
     )

@@ -4,12 +4,13 @@ never lets a stale state through — another process's events are always decided
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -43,19 +44,25 @@ def _versions(url: str, originator: uuid.UUID) -> list[int]:
     return [r[0] for r in rows]
 
 
-def test_concurrent_commands_share_transactions_and_all_succeed(
-    served: JixiaoApplication, database_url: str
-) -> None:
-    first = evaluation_with_tree(served)
-    evaluations = [first.id]
+def _eight_evaluations(app: JixiaoApplication) -> list[uuid.UUID]:
+    """Evaluation_with_tree's and seven more, each with one manual indicator "1.2" worth 100."""
+    evaluations = [evaluation_with_tree(app).id]
     for i in range(2, 9):
-        project = served.register_project(ADMIN, "360100", f"P{i}", f"项目{i}", 2022)
-        ev = served.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("自评"))
-        served.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
-        served.define_indicator(
+        project = app.register_project(ADMIN, "360100", f"P{i}", f"项目{i}", 2022)
+        ev = app.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("自评"))
+        app.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
+        app.define_indicator(
             ADMIN, ev.id, IndicatorSpec("1.2", "规范性", Decimal(100), parent="1", rule=Manual())
         )
         evaluations.append(ev.id)
+    return evaluations
+
+
+def test_concurrent_commands_share_transactions_and_all_succeed(
+    served: JixiaoApplication, database_url: str
+) -> None:
+    evaluations = _eight_evaluations(served)
+    first = evaluations[0]
     starts = {e: served.evaluation(e).version for e in evaluations}
     committer = served.committer
     assert committer is not None
@@ -69,7 +76,7 @@ def test_concurrent_commands_share_transactions_and_all_succeed(
     for e, start in starts.items():
         assert _versions(database_url, e) == list(range(1, start + 101))
         assert len(served.evaluation(e).deductions) == 100
-    assert served.evaluation(first.id).scores()["1.2"] == Decimal("39.00")  # 40 − 100 × 0.01
+    assert served.evaluation(first).scores()["1.2"] == Decimal("39.00")  # 40 − 100 × 0.01
     saves, groups = committer.saves - saves_before, committer.groups - groups_before
     assert saves >= 800 and groups < saves  # transactions carried several saves
 
@@ -81,13 +88,13 @@ class _Gated:
         self.inner, self.entered, self.gate, self.calls = inner, threading.Event(), threading.Event(), 0
         self.sizes: list[int] = []
 
-    def insert_events(self, saves: list[list[StoredEvent]]) -> Any:
+    async def insert_events(self, saves: list[list[StoredEvent]]) -> Any:
         self.calls += 1
         self.sizes.append(len(saves))
         if self.calls == 1:
             self.entered.set()
-            self.gate.wait(10)
-        return self.inner(saves)
+            await asyncio.to_thread(self.gate.wait, 10)
+        return await self.inner(saves)
 
 
 def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, database_url: str) -> None:
@@ -106,7 +113,7 @@ def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, da
 
     writer = EventWriter(database_url)
     gated = _Gated(writer.insert)
-    committer = GroupCommitter(gated.insert_events)
+    committer = GroupCommitter(gated.insert_events, closing=writer.close)
     results: dict[str, Any] = {}
 
     def run(name: str, stored: list[StoredEvent]) -> None:
@@ -122,13 +129,12 @@ def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, da
     for queued, (name, stored) in enumerate([("second", two), ("clash", clash), ("third", three)], 1):
         threads.append(threading.Thread(target=run, args=(name, stored)))
         threads[-1].start()
-        while committer._queue.qsize() < queued:  # queued in this order behind the first transaction
+        while committer.queued < queued:  # queued in this order behind the first transaction
             threading.Event().wait(0.005)
     gated.gate.set()
     for t in [first, *threads]:
         t.join(10)
     committer.close()
-    writer.close()
     assert isinstance(results["clash"], IntegrityError)
     assert all(isinstance(results[n], list) and len(results[n]) == 1 for n in ("first", "second", "third"))
     assert gated.sizes == [1, 3]  # the first alone, then one group of three, the clash left out of it
@@ -209,3 +215,159 @@ def test_snapshots_are_written_in_the_background_and_match_the_events(database_u
         assert plain.history(ev.id).version == 205
     finally:
         plain.close()
+
+
+# ---- commands on the event loop (JixiaoApplication.change_async, as the API serves them) ----------
+T = TypeVar("T")
+
+
+def _served_on_loop(database_url: str, body: Callable[[JixiaoApplication], Awaitable[T]]) -> T:
+    """``body`` on an event loop whose application is served on that loop, like the API's workers."""
+
+    async def main() -> T:
+        application = build_application(database_url)
+        application.serve(database_url, loop=asyncio.get_running_loop())
+        try:
+            return await body(application)
+        finally:
+            await application.stop_serving()
+            await asyncio.to_thread(application.close)
+
+    return asyncio.run(main())
+
+
+def _deduct(n: int, points: str = "0.01") -> Callable[[Evaluation], None]:
+    return lambda e: e.apply_deduction(f"D{n}", "1.2", Decimal(points), f"第{n}次")
+
+
+def test_commands_on_the_loop_decide_there_and_share_transactions(database_url: str) -> None:
+    plain = build_application(database_url)
+    evaluations = _eight_evaluations(plain)
+    first = evaluations[0]
+    starts = {e: plain.evaluation(e).version for e in evaluations}
+    deciders: set[int] = set()
+
+    async def body(app: JixiaoApplication) -> tuple[int, int, int]:
+        committer = app.committer
+        assert committer is not None and committer.on_loop()
+
+        def deduct(n: int) -> Callable[[Evaluation], None]:
+            def decide(e: Evaluation) -> None:
+                deciders.add(threading.get_ident())
+                _deduct(n)(e)
+
+            return decide
+
+        await asyncio.gather(
+            *(app.change_async(EVALUATOR, Evaluation, evaluations[n % 8], deduct(n)) for n in range(800))
+        )
+        return threading.get_ident(), committer.saves, committer.groups
+
+    loop_thread, saves, groups = _served_on_loop(database_url, body)
+    assert deciders == {loop_thread}  # every command decided on the loop, none in a worker thread
+    for e, start in starts.items():
+        assert _versions(database_url, e) == list(range(1, start + 101))
+        assert len(plain.evaluation(e).deductions) == 100
+    assert plain.evaluation(first).scores()["1.2"] == Decimal("39.00")  # 40 − 100 × 0.01
+    assert saves == 800 and groups <= saves // 2  # transactions carried several saves each
+    plain.close()
+
+
+def test_a_command_on_the_loop_decides_on_what_another_process_saved(database_url: str) -> None:
+    other = build_application(database_url)  # another process, as far as the cache can tell
+    ev = evaluation_with_tree(other)
+
+    async def body(app: JixiaoApplication) -> None:
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))  # now in the cache
+        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "D2", "1.2", Decimal(2), "二")
+        # the cache is one version behind: the save collides, the command reloads and decides again
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "3"))
+        current = (await asyncio.to_thread(other.evaluation, ev.id)).version
+        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "D4", "1.2", Decimal(1), "四")
+        before = _versions(database_url, ev.id)
+        with pytest.raises(ConflictError) as stale:  # If-Match is checked against the log
+            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(5), expected_version=current)
+        assert stale.value.current_version == current + 1
+        assert _versions(database_url, ev.id) == before
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(6), expected_version=current + 1)
+
+    _served_on_loop(database_url, body)
+    e = other.evaluation(ev.id)
+    assert sorted(e.deductions) == ["D1", "D2", "D3", "D4", "D6"]
+    other.close()
+
+
+def test_threads_and_the_loop_meeting_on_one_aggregate_all_succeed(database_url: str) -> None:
+    plain = build_application(database_url)
+    ev = evaluation_with_tree(plain)
+    start = ev.version
+
+    async def body(app: JixiaoApplication) -> None:
+        def in_thread(n: int) -> None:  # the path of commands with an Idempotency-Key
+            app.on_evaluation(EVALUATOR, ev.id, _deduct(n))
+
+        await asyncio.gather(
+            *(
+                asyncio.to_thread(in_thread, n)
+                if n % 2
+                else app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(n))
+                for n in range(120)
+            )
+        )
+
+    _served_on_loop(database_url, body)
+    assert _versions(database_url, ev.id) == list(range(1, start + 121))
+    assert sorted(plain.evaluation(ev.id).deductions) == sorted(f"D{n}" for n in range(120))
+    plain.close()
+
+
+def test_a_refusal_on_the_loop_stores_nothing_and_leaves_the_cache_untouched(database_url: str) -> None:
+    plain = build_application(database_url)
+    ev = evaluation_with_tree(plain)
+
+    def half_then_refuse(e: Evaluation) -> None:
+        e.apply_deduction("D2", "1.2", Decimal(1), "二")  # applied to the command's copy only
+        raise ValueError("拒绝")
+
+    async def body(app: JixiaoApplication) -> None:
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))
+        before = _versions(database_url, ev.id)
+        with pytest.raises(ValueError):
+            await app.change_async(EVALUATOR, Evaluation, ev.id, half_then_refuse)
+        assert _versions(database_url, ev.id) == before
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "1"))
+
+    _served_on_loop(database_url, body)
+    assert sorted(plain.evaluation(ev.id).deductions) == ["D1", "D3"]
+    plain.close()
+
+
+def test_threads_and_other_loops_hand_their_commands_to_the_committers_loop(
+    served: JixiaoApplication,
+) -> None:
+    ev = evaluation_with_tree(served)  # served with a private group-commit loop (a script, a test)
+    committer = served.committer
+    assert committer is not None and committer._thread is not None
+    deciders: list[int] = []
+
+    def decide(n: int) -> Callable[[Evaluation], None]:
+        def run(e: Evaluation) -> None:
+            deciders.append(threading.get_ident())
+            _deduct(n)(e)
+
+        return run
+
+    served.on_evaluation(EVALUATOR, ev.id, decide(1))  # from this thread
+
+    async def main() -> None:  # from a loop that is not the committer's
+        await served.change_async(EVALUATOR, Evaluation, ev.id, decide(2))
+
+    asyncio.run(main())
+    assert deciders == [committer._thread.ident] * 2
+    assert sorted(served.evaluation(ev.id).deductions) == ["D1", "D2"]
+    with pytest.raises(RuntimeError, match="block"):  # waiting on the committer's own loop would hang it
+
+        async def blocking() -> None:
+            served.on_evaluation(EVALUATOR, ev.id, decide(3))
+
+        committer.call(blocking())
