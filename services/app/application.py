@@ -246,13 +246,24 @@ class JixiaoApplication(Application[UUID]):
 
     def _conflict(self, aggregates: Iterable[Aggregate]) -> ConflictError:
         """The error for a save that found its versions taken: with the current version of a
-        single aggregate (read from the log)."""
-        current: int | None = None
+        single aggregate (its newest row in the log: one index probe, not a replay)."""
         ids = [a.id for a in aggregates]
-        if len(ids) == 1:
-            with contextlib.suppress(AggregateNotFoundError):
-                current = self.repository.get(ids[0]).version
+        current = self.current_version(ids[0]) if len(ids) == 1 else None
         return ConflictError("记录已被他人修改，请刷新后重试", current_version=current)
+
+    def current_version(self, aggregate_id: UUID) -> int | None:
+        """The aggregate's newest version in the log (None: no such aggregate)."""
+        recorder = self.recorder
+        if not isinstance(recorder, PostgresApplicationRecorder):
+            with contextlib.suppress(AggregateNotFoundError):
+                return int(self.repository.get(aggregate_id).version)
+            return None
+        query = SQL("SELECT max(originator_version) FROM {} WHERE originator_id = %s").format(
+            Identifier(recorder.events_table_name)
+        )
+        with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cur:
+            row = cur.execute(query, (aggregate_id,), prepare=True).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def take_snapshots(self, aggregates: Iterable[Aggregate]) -> None:
         """After the events committed, in their own transaction: a lost snapshot costs only speed."""
@@ -337,23 +348,38 @@ class JixiaoApplication(Application[UUID]):
             return await asyncio.wrap_future(committer.submit(work))
         async with commands.turn(aggregate_id):
             for attempt in range(self.CHANGE_ATTEMPTS):
+                last = attempt + 1 == self.CHANGE_ATTEMPTS
                 cached = commands.copy(aggregate_id) if attempt == 0 else None
                 aggregate: A
                 if isinstance(cached, cls):
                     aggregate, hit = cached, True
                 else:
                     aggregate, hit = await asyncio.to_thread(self.load, cls, aggregate_id), False
+                    commands.put(aggregate)  # a refused command leaves it cached too
                 if not self._version_holds(aggregate, expected_version, cached=hit):
                     continue
                 if prepare is not None:
                     await prepare(aggregate)
-                with acting(actor):
-                    result = decide(aggregate)
+                based_on = aggregate.version
+                try:
+                    with acting(actor):
+                        result = decide(aggregate)
+                except Exception:
+                    # a refusal stands only on the log's newest state: a cached copy behind it
+                    # (another process saved since) is read again and the command decided again
+                    if (
+                        hit
+                        and not last
+                        and await asyncio.to_thread(self.current_version, aggregate_id) != based_on
+                    ):
+                        commands.drop(aggregate_id)
+                        continue
+                    raise
                 try:
                     await self._store_on_loop(aggregate, committer)
                 except ConflictError:
                     commands.drop(aggregate_id)
-                    if attempt + 1 == self.CHANGE_ATTEMPTS or (expected_version is not None and not hit):
+                    if last or (expected_version is not None and not hit):
                         raise
                     continue
                 commands.put(aggregate)

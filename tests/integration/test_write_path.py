@@ -17,6 +17,7 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.context import Actor, acting
+from domain.errors import DomainError
 from domain.evaluation import Evaluation, EvaluationKind, Evaluator
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
@@ -294,6 +295,26 @@ def test_a_command_on_the_loop_decides_on_what_another_process_saved(database_ur
     _served_on_loop(database_url, body)
     e = other.evaluation(ev.id)
     assert sorted(e.deductions) == ["D1", "D2", "D3", "D4", "D6"]
+    other.close()
+
+
+def test_a_refusal_on_a_cached_state_is_checked_against_the_log(database_url: str) -> None:
+    other = build_application(database_url)  # another process
+    ev = evaluation_with_tree(other)  # "1.2" is worth 40
+
+    async def body(app: JixiaoApplication) -> None:
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "40"))  # cached: "1.2" full
+        await asyncio.to_thread(other.withdraw_deduction, OTHER, ev.id, "D1", "撤回")
+        # the cache says the indicator is full; the log says it is empty: the log decides
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(2, "10"))
+        before = _versions(database_url, ev.id)
+        with pytest.raises(DomainError, match="超过分值"):  # 10 + 35 > 40 on the newest state too
+            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "35"))
+        assert _versions(database_url, ev.id) == before
+
+    _served_on_loop(database_url, body)
+    e = other.evaluation(ev.id)
+    assert [d.deduction_id for d in e.deductions.values() if d.active] == ["D2"]
     other.close()
 
 

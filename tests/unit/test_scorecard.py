@@ -162,12 +162,13 @@ def test_lifecycle_and_reopen_needs_a_reason() -> None:
     assert e.total() == D("99.00")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["apply", "revise", "withdraw", "copy"]), st.integers(0, 3), st.integers(1, 5)
-        )
+            st.sampled_from(["apply", "revise", "withdraw", "copy"]), st.integers(0, 1), st.integers(1, 12)
+        ),
+        min_size=4,
     )
 )
 def test_remembered_deductions_follow_every_deduction_event(steps: list[tuple[str, int, int]]) -> None:
@@ -183,15 +184,25 @@ def test_remembered_deductions_follow_every_deduction_event(steps: list[tuple[st
         for n, (action, key, points) in enumerate(steps):
             e.summary()  # remember, then change
             live = [d for d in e.deductions.values() if d.active]
+            fresh = Scorecard.deducted_by_key(e)
+            refused = False
             try:
                 if action == "apply":
+                    expected = fresh.get(f"1.{key}", D(0)) + points > 25
                     e.apply_deduction(f"D{n}", f"1.{key}", D(points), "扣分")
                 elif action == "revise" and live:
-                    e.revise_deduction(live[key % len(live)].deduction_id, D(points), "修改")
+                    d = live[key % len(live)]
+                    expected = fresh[d.key] - d.points + points > 25
+                    e.revise_deduction(d.deduction_id, D(points), "修改")
                 elif action == "withdraw" and live:
+                    expected = False
                     e.withdraw_deduction(live[key % len(live)].deduction_id, "撤回")
-            except DomainError:  # more than the indicator's score: refused, nothing changed
-                pass
+                else:
+                    expected = False
+            except DomainError as error:  # more than the indicator's score: refused, nothing changed
+                assert error.code == "deduction.exceeds_weight"
+                refused = True
+            assert refused == expected  # the remembered sums refuse exactly what a fresh count would
             if action == "copy":
                 e = copy.deepcopy(e)
                 copies.append(e)
