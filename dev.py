@@ -22,7 +22,15 @@ CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # without it sc
 
 
 def run(*args: str | Path) -> int:
-    return subprocess.call([str(a) for a in args], cwd=ROOT)
+    """Run a command and wait for it. Ctrl-C in a terminal reaches the command too (one process
+    group): we keep waiting while it stops cleanly. (subprocess.call would SIGKILL it on the
+    KeyboardInterrupt, and `jixiao up` would leave its PostgreSQL and NATS running.)"""
+    child = subprocess.Popen([str(a) for a in args], cwd=ROOT)
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def ensure_installed() -> None:

@@ -2,7 +2,9 @@
 
 pgserver keeps one server per data directory and counts the processes that asked for it
 (``.handle_pids.json``): the server stops when the last of them exits. That is what lets
-several platform processes (CLI, projector, relay) share one embedded database. As root,
+several platform processes (CLI, projector, relay) share one embedded database. A process
+killed outright (SIGKILL, a crash) never takes itself off that list, and the server would then
+outlive every later user: ``start_postgres`` forgets the processes that no longer exist first. As root,
 pgserver runs the server as its own OS user ``pgserver``; the data directory's parents must
 be traversable by that user.
 """
@@ -10,6 +12,7 @@ be traversable by that user.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -56,6 +59,7 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
         for p in (data_dir, *data_dir.parents):
             with contextlib.suppress(OSError):
                 p.chmod(p.stat().st_mode | 0o011)
+    _forget_dead_handles(pgdata)
     try:
         import pgserver  # type: ignore[attr-defined,unused-ignore]
 
@@ -66,6 +70,31 @@ def start_postgres(data_dir: Path) -> EmbeddedPostgres:
     except Exception as e:  # pgserver raises plain exceptions with the server log inside
         raise EmbeddedServiceError(f"内置 PostgreSQL 无法在 {pgdata} 启动：{_first_line(e)}") from None
     return EmbeddedPostgres(server=server, url=url, pgdata=pgdata)
+
+
+def _forget_dead_handles(pgdata: Path) -> None:
+    """Take the processes that no longer exist off pgserver's list of the server's users."""
+    handles = pgdata / ".handle_pids.json"
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return  # no list yet (or not one we can read): pgserver starts a new one
+    if not isinstance(pids, list):
+        return
+    alive = [p for p in pids if isinstance(p, int) and _exists(p)]
+    if alive != pids:
+        with contextlib.suppress(OSError):
+            handles.write_text(json.dumps(alive))
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def _first_line(e: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -35,6 +36,29 @@ def test_embedded_postgres_keeps_data_across_restarts(tmp_path: Path) -> None:
         assert row == (42,)
     finally:
         pg.stop()
+
+
+def _postgres_stopped(data_dir: Path) -> bool:
+    """Whether the embedded server under ``data_dir`` is down (its pid file gone within 5 s)."""
+    postmaster = data_dir / "pg" / "postmaster.pid"
+    for _ in range(50):
+        if not postmaster.exists():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_killed_user_does_not_keep_the_server_running(tmp_path: Path) -> None:
+    pg = start_postgres(tmp_path)
+    pg.stop()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that existed and is gone, as a SIGKILLed jixiao's
+    handles = tmp_path / "pg" / ".handle_pids.json"
+    handles.write_text(json.dumps([gone.pid]))
+    pg = start_postgres(tmp_path)
+    assert json.loads(handles.read_text()) == [os.getpid()]
+    pg.stop()  # the last living user: the server stops
+    assert _postgres_stopped(tmp_path)
 
 
 async def test_embedded_nats_has_jetstream(tmp_path: Path) -> None:
@@ -129,9 +153,4 @@ def test_sigterm_stops_everything_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 0, out
     assert "已停止" in out
     assert not port_in_use(port)
-    postmaster = tmp_path / "pg" / "postmaster.pid"
-    for _ in range(50):
-        if not postmaster.exists():
-            break
-        time.sleep(0.1)
-    assert not postmaster.exists()
+    assert _postgres_stopped(tmp_path)
