@@ -31,7 +31,9 @@ nobody mutates; a command works on a copy of its entry. Another process (or anot
 have saved since: the save then collides on the version, the application drops the entry,
 reloads from the log and decides again. Within the process, commands on one aggregate take turns
 (``CommandCache.turn``): sixteen commands deducting on one evaluation would otherwise collide on
-nearly every save and retry in circles.
+nearly every save and retry in circles. Between processes a collision is caught up on (the events
+since the state decided on) and decided again; one that collides twice decides holding the event
+table's lock (``JixiaoApplication._change_locked``).
 """
 
 from __future__ import annotations

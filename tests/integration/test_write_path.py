@@ -318,6 +318,49 @@ def test_a_refusal_on_a_cached_state_is_checked_against_the_log(database_url: st
     other.close()
 
 
+def test_a_command_that_keeps_losing_decides_holding_the_table_lock(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = build_application(database_url)  # another worker, saving before each of our retries
+    ev = evaluation_with_tree(other)  # "1.2" is worth 40
+    saves = iter(range(100))
+
+    async def body(app: JixiaoApplication) -> None:
+        reload, locked = app._reload, app._change_locked
+        used: list[int] = []
+
+        async def reload_then_lose(*args: Any) -> Any:  # the other worker saves during every reload
+            state = await reload(*args)
+            n = next(saves)
+            await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, f"O{n}", "1.2", Decimal(1), "抢先")
+            return state
+
+        def spy(*args: Any) -> Any:
+            used.append(1)
+            return locked(*args)
+
+        monkeypatch.setattr(app, "_reload", reload_then_lose)
+        monkeypatch.setattr(app, "_change_locked", spy)
+        # a load, O0 saves, the save collides; a catch-up, O1 saves, it collides again: the third
+        # attempt decides holding the event table's lock
+        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))
+        assert used == [1]
+        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "Y", "1.2", Decimal(30), "大额")
+        # 3 + 30 = 33 of 40: on the cached state 7 fits (collides with Y), after the catch-up too
+        # (collides with O2), under the lock, with O2's point, 41 > 40: refused on the newest state
+        before = _versions(database_url, ev.id)
+        with pytest.raises(DomainError, match="超过分值"):
+            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "7"))
+        assert used == [1, 1]
+        assert len(_versions(database_url, ev.id)) == len(before) + 1  # O2 only
+
+    _served_on_loop(database_url, body)
+    e = other.history(ev.id, use_snapshots=False)
+    assert set(e.deductions) == {"D1", "O0", "O1", "Y", "O2"}
+    assert _versions(database_url, ev.id) == list(range(1, e.version + 1))
+    other.close()
+
+
 def test_threads_and_the_loop_meeting_on_one_aggregate_all_succeed(database_url: str) -> None:
     plain = build_application(database_url)
     ev = evaluation_with_tree(plain)
