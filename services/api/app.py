@@ -1,10 +1,11 @@
 """The HTTP API (Litestar): every command and query, behind tokens, roles and tenant scope.
 
-Commands run the application service in a worker thread (it is synchronous, like psycopg's
-pool under it), except the evaluation's commands without an ``Idempotency-Key``, the busy
-ones: they decide on the event loop and await the group commit there
-(``JixiaoApplication.change_async``). Each command answers with the resource's new version, also as its ``ETag``;
-``If-Match`` makes it conditional (409 with the current version when stale) and
+Every change to an aggregate decides on the event loop and awaits the group commit there
+(``JixiaoApplication.change_async``); new aggregates go through the same group commit. The
+evaluation's commands without an ``Idempotency-Key``, the busy ones, never leave the loop; the
+others do their reads in a worker thread (psycopg's synchronous pool) and hand the decision to
+the loop. Each command answers with the resource's new version, also as its ``ETag``; ``If-Match``
+makes it conditional (409 with the current version when stale) and
 ``Idempotency-Key`` makes a retry return the first answer. Queries read the projections as
 the database role ``jixiao_reader`` under row-level security, scoped to the caller's subtree.
 """
@@ -148,7 +149,7 @@ async def _command(request: Request[Any, Any, Any], run: Callable[[], tuple[int,
                 raise
             response = handle(request, e)
             return Recorded(response.status_code or 500, _JSON.encode(response.content), None)
-        return Recorded(status, _JSON.encode(done), _etag(done.version))
+        return _recorded(status, done)
 
     if key is None:
         result = await to_thread.run_sync(execute)
@@ -169,6 +170,10 @@ async def _command(request: Request[Any, Any, Any], run: Callable[[], tuple[int,
         if replayed:
             request.scope["state"]["replayed"] = True
     return _respond(result, key)
+
+
+def _recorded(status: int, done: Done) -> Recorded:
+    return Recorded(status, _JSON.encode(done), _etag(done.version))
 
 
 def _respond(result: Recorded, key: str | None) -> Response[Any]:
@@ -530,8 +535,7 @@ async def _on_evaluation(
             expected_version=_if_match(request),
             prepare=lambda e: platform.tree.learn(principal, e.tenant),
         )
-        done = _scorecard_done(e)
-        return _respond(Recorded(status, _JSON.encode(done), _etag(done.version)), None)
+        return _respond(_recorded(status, _scorecard_done(e)), None)
 
     def run() -> tuple[int, Done]:
         role = need_role(principal, roles)

@@ -165,10 +165,12 @@ class JixiaoApplication(Application[UUID]):
         *,
         use_snapshots: bool = True,
         start: Any = None,
+        conn: psycopg.Connection[Any] | None = None,
     ) -> Any:
         """Rebuild an aggregate (as of ``version`` or the instant ``until``) straight from its rows,
         starting from the newest snapshot at or before that point, or from ``start``: a state of
-        this aggregate that the caller gives up (only the events after it are read).
+        this aggregate that the caller gives up (only the events after it are read); on ``conn``
+        (the caller's transaction) when given.
 
         One prepared SELECT with tuple rows, each row decoded by msgspec and folded at once:
         no intermediate StoredEvent objects. Falls back to the repository on other recorders.
@@ -190,14 +192,15 @@ class JixiaoApplication(Application[UUID]):
         if version is not None:
             query += SQL(" AND originator_version <= %s")
             params.append(version)
-        with recorder.datastore.get_connection() as conn:
+        given = contextlib.nullcontext(conn) if conn is not None else None
+        with given or recorder.datastore.get_connection() as c:
             aggregate: Any = start
             if aggregate is None and use_snapshots:
-                aggregate = snapshots.nearest(conn, aggregate_id, version, until)
+                aggregate = snapshots.nearest(c, aggregate_id, version, until)
             if aggregate is not None:
                 query += SQL(" AND originator_version > %s")
                 params.append(aggregate.version)
-            with conn.cursor(row_factory=tuple_row) as cur:
+            with c.cursor(row_factory=tuple_row) as cur:
                 cur.execute(query + SQL(" ORDER BY originator_version"), params, prepare=True)
                 rows = cur.fetchall()
         mapper = self.mapper
@@ -238,14 +241,12 @@ class JixiaoApplication(Application[UUID]):
         self._snapshot_if_due(before)
 
     async def _store_on_loop(self, aggregate: Aggregate, committer: GroupCommitter) -> None:
-        """``store`` on the group commit's loop: waits for the commit without blocking the loop."""
+        """``store`` on the group commit's loop: waits for the commit without blocking the loop.
+        A collision raises the library's ``IntegrityError``: mostly the caller decides again, and
+        only a ``ConflictError`` it passes on needs the current version looked up."""
         before = self._versions_before((aggregate,))
         mapper = self.mapper
-        stored = [mapper.to_stored_event(e) for e in aggregate.collect_events()]
-        try:
-            await committer.insert_async(stored)
-        except IntegrityError:
-            raise await asyncio.to_thread(self._conflict, (aggregate,)) from None
+        await committer.insert_async([mapper.to_stored_event(e) for e in aggregate.collect_events()])
         self._snapshot_if_due(before)
 
     @staticmethod
@@ -396,11 +397,11 @@ class JixiaoApplication(Application[UUID]):
                     raise
                 try:
                     await self._store_on_loop(aggregate, committer)
-                except ConflictError:
+                except IntegrityError:
                     behind = commands.copy(aggregate_id)  # the entry is the state decided on
                     commands.drop(aggregate_id)
                     if last or (expected_version is not None and not hit):
-                        raise
+                        raise await asyncio.to_thread(self._conflict, (aggregate,)) from None
                     continue
                 commands.put(aggregate)
                 return result
@@ -414,24 +415,14 @@ class JixiaoApplication(Application[UUID]):
         recorder = self.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
             raise ConflictError("记录已被他人修改，请刷新后重试", current_version=None)
-        table = Identifier(recorder.events_table_name)
         mapper = self.mapper
-        assert isinstance(mapper, MsgspecMapper)
-        oid = behind.id
         with (
             recorder.datastore.get_connection() as conn,
             conn.transaction(),
             conn.cursor(row_factory=tuple_row) as cur,
         ):
-            cur.execute(SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(table))
-            cur.execute(
-                SQL(
-                    "SELECT originator_version, topic, state FROM {} WHERE originator_id = %s"
-                    " AND originator_version > %s ORDER BY originator_version"
-                ).format(table),
-                (oid, behind.version),
-            )
-            aggregate: A = replay(behind, [mapper.decode_row(oid, v, t, st) for v, t, st in cur.fetchall()])
+            cur.execute(SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(Identifier(recorder.events_table_name)))
+            aggregate: A = self.history(behind.id, start=behind, conn=conn)
             before = self._versions_before((aggregate,))
             with acting(actor):
                 result = decide(aggregate)

@@ -68,15 +68,18 @@ Q = TypeVar("Q")
 T = TypeVar("T")
 
 
-def _drain(source: queue.SimpleQueue[Q], first: Q, stop: object, limit: int) -> tuple[list[Q], bool]:
-    """``first`` and whatever else is queued already, up to ``limit`` items; and whether ``stop`` came."""
+def _drain(
+    source: queue.SimpleQueue[Q | None] | asyncio.Queue[Q | None], first: Q, limit: int
+) -> tuple[list[Q], bool]:
+    """``first`` and whatever else is queued already, up to ``limit`` items; and whether the
+    stop sign (None) came."""
     items = [first]
     while len(items) < limit:
         try:
             more = source.get_nowait()
-        except queue.Empty:
+        except (queue.Empty, asyncio.QueueEmpty):
             break
-        if more is stop:
+        if more is None:
             return items, True
         items.append(more)
     return items, False
@@ -239,20 +242,11 @@ class GroupCommitter:
             self._loop.close()
 
     async def _run(self) -> None:
-        queue_ = self._queue
-        stop = False
-        while not stop:
-            first = await queue_.get()
-            if first is None:
-                break
-            group = [first]
-            while len(group) < self._max_saves and not queue_.empty():
-                more = queue_.get_nowait()
-                if more is None:
-                    stop = True
-                    break
-                group.append(more)
+        while (first := await self._queue.get()) is not None:
+            group, stop = _drain(self._queue, first, self._max_saves)
             await self._record(group)
+            if stop:
+                break
         if self._closing is not None:
             await self._closing()
 
@@ -352,12 +346,12 @@ class SnapshotWriter:
     def _run(self) -> None:
         conn: psycopg.Connection[Any] | None = None
         while (first := self._queue.get()) is not None:
-            rows, stop = _drain(self._queue, first, None, 1000)
+            rows, stop = _drain(self._queue, first, 1000)
             try:
                 if conn is None or conn.closed:
                     conn = psycopg.connect(self._url)
                 with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(self._sql, [r for r in rows if r is not None])
+                    cur.executemany(self._sql, rows)
             except psycopg.Error:
                 log.warning("快照写入失败（仅影响回溯速度）", exc_info=True)
                 if conn is not None:
