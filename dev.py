@@ -77,6 +77,7 @@ def test(extra: list[str]) -> int:
         [BIN / "ruff", "check", "."],
         [BIN / "ruff", "format", "--check", "."],
         [BIN / "mypy"],
+        [BIN / "lint-imports"],  # the layering contracts in pyproject.toml
     ):
         code = run(*step)
         if code:

@@ -10,14 +10,12 @@ import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.errors import DomainError, NotFound
 from domain.evaluation import Evaluation
 from domain.ledger import Project
 from projections.ledgers.rows import Ledger, ledger_of
 from projections.scorecards.rows import Scorecard, scorecard_of
-from services.app.application import JixiaoApplication
+from services.eventlog.port import EventLog, NotInLog
 
 
 def _check(at: datetime.datetime | None, version: int | None) -> None:
@@ -29,38 +27,36 @@ def _check(at: datetime.datetime | None, version: int | None) -> None:
         raise DomainError("版本号从 1 开始", code="as_of.version_invalid")
 
 
-def _fold(
-    app: JixiaoApplication, aggregate_id: UUID, at: datetime.datetime | None, version: int | None
-) -> Any:
+def _fold(log: EventLog, aggregate_id: UUID, at: datetime.datetime | None, version: int | None) -> Any:
     try:
-        return app.history(aggregate_id, version=version, until=at)
-    except AggregateNotFoundError:
+        return log.load(aggregate_id, version=version, until=at)
+    except NotInLog:
         return None
 
 
 def evaluation_as_of(
-    app: JixiaoApplication,
+    log: EventLog,
     evaluation_id: UUID,
     *,
     at: datetime.datetime | None = None,
     version: int | None = None,
 ) -> Scorecard:
     _check(at, version)
-    e = _fold(app, evaluation_id, at, version)
+    e = _fold(log, evaluation_id, at, version)
     if not isinstance(e, Evaluation):
         raise NotFound("该时间点评价尚不存在", code="evaluation.not_found")
     return scorecard_of(e)
 
 
 def ledger_as_of(
-    app: JixiaoApplication,
+    log: EventLog,
     project_id: UUID,
     *,
     at: datetime.datetime | None = None,
     version: int | None = None,
 ) -> Ledger:
     _check(at, version)
-    p = _fold(app, project_id, at, version)
+    p = _fold(log, project_id, at, version)
     if not isinstance(p, Project):
         raise NotFound("该时间点项目尚不存在", code="project.not_found")
     return ledger_of(p)

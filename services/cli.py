@@ -94,7 +94,7 @@ def cmd_token(tenant: str, user: str, roles: str, evaluations: str, hours: float
         print("错误：至少一个角色，有效期须大于 0", file=sys.stderr)
         return 2
     grants = tuple(e.strip() for e in evaluations.split(",") if e.strip())
-    config = TokenConfig.from_env(Settings.from_env().data_dir)
+    config = TokenConfig.from_settings(Settings.from_env())
     print(
         issue(
             config,
@@ -109,6 +109,7 @@ def cmd_token(tenant: str, user: str, roles: str, evaluations: str, hours: float
 
 
 def cmd_score(files: Sequence[Path], tenant: str | None) -> int:
+    """Scores in memory: the domain's own commands on aggregates nothing stores (no database)."""
     worst = 0
     for path in files:
         report = load_report(path)

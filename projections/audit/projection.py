@@ -10,8 +10,8 @@ from psycopg import Cursor
 
 from projections.audit.changes import Value, change_of
 from projections.core.folding import Folder
-from projections.core.stream import Envelope
-from services.app.mapper import split_topic
+from services.eventlog.mapper import split_topic
+from services.eventlog.stream import Envelope
 
 _JSON = msgspec.json.Encoder()
 

@@ -13,9 +13,9 @@ from uuid import UUID
 
 from psycopg import Cursor
 
-from projections.core.stream import EVENTS_TABLE, Envelope
-from services.app.application import replay
-from services.app.mapper import MsgspecMapper
+from services.eventlog.mapper import MsgspecMapper
+from services.eventlog.replay import replay
+from services.eventlog.stream import EVENTS_TABLE, Envelope
 
 _MAPPER = MsgspecMapper()
 

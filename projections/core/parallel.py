@@ -15,81 +15,71 @@ Small logs are rebuilt in-process: starting interpreters costs more than it save
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-
-from services.runtime.errors import RuntimeConfigError
 
 PARALLEL_MIN = 200_000  # events below which a rebuild stays in one process (spawning costs ~1 s)
 
 
-def configured_workers(environ: dict[str, str] | None = None) -> int:
-    """``JIXIAO_REBUILD_WORKERS`` (default: the machine's cores, at most 4; 1 turns it off)."""
-    raw = (environ if environ is not None else os.environ).get("JIXIAO_REBUILD_WORKERS", "").strip()
-    if not raw:
-        return max(1, min(4, os.cpu_count() or 1))
-    try:
-        value = int(raw)
-    except ValueError:
-        raise RuntimeConfigError(f"环境变量 JIXIAO_REBUILD_WORKERS={raw!r} 不是整数") from None
-    if not 1 <= value <= 64:
-        raise RuntimeConfigError(f"环境变量 JIXIAO_REBUILD_WORKERS={value} 应在 1–64 之间")
-    return value
+@dataclass(frozen=True)
+class Share:
+    """What every worker of one rebuild needs (sent to a spawned process: plain, picklable data;
+    the projection by its class)."""
+
+    url: str
+    projection: type[Any]
+    building: str
+    target: int
+    workers: int
 
 
-def workers_for(projection: Any, target: int) -> int:
+Work = Callable[[Share, int, Callable[[int, int], None]], int]
+
+
+def workers_for(projection: Any, target: int, configured: int) -> int:
+    """How many processes rebuild ``projection`` (``configured``: the settings' count)."""
     if not getattr(projection, "partitioned", False) or target < PARALLEL_MIN:
         return 1
-    return configured_workers()
+    return max(1, configured)
 
 
-def _work(url: str, name: str, building: str, target: int, share: tuple[int, int], out: Any) -> None:
+def _work(work: Work, job: Share, share: int, out: Any) -> None:
     """One worker process: project its share of the aggregates, reporting progress."""
-    from projections.core.runner import Projector
-    from projections.registry import projection
-
     try:
-        with Projector(url, projection(name)) as p:
-            last = 0
+        last = 0
 
-            def report(done: int, _target: int) -> None:
-                nonlocal last
-                out.put(("progress", share[0], done - last))
-                last = done
+        def report(done: int, _target: int) -> None:
+            nonlocal last
+            out.put(("progress", share, done - last))
+            last = done
 
-            done = p._fill(building, target, report, partition=share)
-        out.put(("done", share[0], done))
+        done = work(job, share, report)
+        out.put(("done", share, done))
     except BaseException as e:  # told to the coordinator, which fails the rebuild with it
-        out.put(("error", share[0], f"{type(e).__name__}: {e}"))
+        out.put(("error", share, f"{type(e).__name__}: {e}"))
 
 
-def fill(
-    url: str,
-    name: str,
-    building: str,
-    target: int,
-    workers: int,
-    progress: Callable[[int, int], None] | None,
-) -> int:
-    """Project every event up to ``target`` into ``building`` with ``workers`` processes."""
+def fill(work: Work, job: Share, progress: Callable[[int, int], None] | None) -> int:
+    """Project every event up to ``job.target`` with ``job.workers`` processes, each running
+    ``work`` (a module-level function: spawned processes import it by name) on its share."""
     context = multiprocessing.get_context("spawn")  # no fork of a process holding threads and sockets
     out = context.Queue()
     processes = [
         context.Process(
             target=_work,
-            args=(url, name, building, target, (k, workers), out),
-            name=f"rebuild-{name}-{k}",
+            args=(work, job, k, out),
+            name=f"rebuild-{job.building}-{k}",
             daemon=True,
         )
-        for k in range(workers)
+        for k in range(job.workers)
     ]
     for p in processes:
         p.start()
     done, finished = 0, 0
     try:
-        while finished < workers:
+        while finished < job.workers:
             try:
                 kind, share, value = out.get(timeout=1.0)
             except queue.Empty:
@@ -102,11 +92,11 @@ def fill(
             if kind == "progress":
                 done += value
                 if progress:
-                    progress(done, target)
+                    progress(done, job.target)
             elif kind == "done":
                 finished += 1
             else:
-                raise RuntimeError(f"投影 {name} 的重建进程 {share} 失败：{value}")
+                raise RuntimeError(f"重建 {job.building} 的进程 {share} 失败：{value}")
         return done
     finally:
         for p in processes:

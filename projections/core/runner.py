@@ -26,7 +26,7 @@ from psycopg import Connection, Cursor
 
 from domain.errors import DomainError
 from projections.core import parallel
-from projections.core.stream import (
+from services.eventlog.stream import (
     CHANNEL,
     Envelope,
     Row,
@@ -127,10 +127,13 @@ def protect(cur: Cursor[Any], schema: str) -> None:
 class Projector:
     """Runs one projection against one database."""
 
-    def __init__(self, url: str, projection: Projection, batch: int = BATCH) -> None:
+    def __init__(
+        self, url: str, projection: Projection, batch: int = BATCH, *, rebuild_workers: int = 1
+    ) -> None:
         self.url = url
         self.projection = projection
         self.batch = batch
+        self.rebuild_workers = rebuild_workers  # processes of a large rebuild (settings)
         self.conn: Connection[Any] = psycopg.connect(
             url, autocommit=False, options="-c synchronous_commit=off"
         )
@@ -265,9 +268,10 @@ class Projector:
         with self.conn.cursor() as cur:
             target, at = head(cur)
         self.conn.commit()
-        workers = parallel.workers_for(self.projection, target)
+        workers = parallel.workers_for(self.projection, target, self.rebuild_workers)
         if workers > 1:
-            done = parallel.fill(self.url, name, building, target, workers, progress)
+            job = parallel.Share(self.url, type(self.projection), building, target, workers)
+            done = parallel.fill(_rebuild_share, job, progress)
             with (
                 self.conn.transaction(),
                 self.conn.cursor() as cur,
@@ -394,3 +398,9 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.02)
     return predicate()
+
+
+def _rebuild_share(job: parallel.Share, share: int, report: Callable[[int, int], None]) -> int:
+    """In a worker process of a parallel rebuild: project one share of the aggregates."""
+    with Projector(job.url, job.projection()) as p:
+        return p._fill(job.building, job.target, report, partition=(share, job.workers))

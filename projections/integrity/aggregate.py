@@ -15,8 +15,8 @@ from uuid import UUID
 from msgspec import Struct
 from psycopg import Connection
 
-from projections.core.stream import EVENTS_TABLE
 from projections.integrity.chain import content_hash
+from services.eventlog.stream import EVENTS_TABLE
 
 SCHEMA = "rm_integrity"
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from psycopg import Cursor
 
-from projections.core.stream import Envelope
 from projections.integrity.chain import GENESIS, content_hash, link
+from services.eventlog.stream import Envelope
 
 CHECKPOINT_EVERY = 1000  # events of one tenant between checkpoints
 

@@ -18,9 +18,9 @@ from typing import Any
 
 from psycopg import Connection
 
-from projections.core.stream import EVENTS_TABLE
 from projections.integrity.chain import GENESIS, content_hash, link, tenant_of
 from projections.integrity.checkpoints import Checkpoint
+from services.eventlog.stream import EVENTS_TABLE
 
 SCHEMA = "rm_integrity"
 

@@ -8,8 +8,8 @@ import msgspec
 from psycopg import Cursor
 
 from projections.core.folding import Folder
-from projections.core.stream import Envelope
 from projections.ledgers.rows import ledger_of
+from services.eventlog.stream import Envelope
 
 PROJECT_TOPIC = "domain.ledger:Project."
 _JSON = msgspec.json.Encoder()

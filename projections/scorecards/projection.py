@@ -14,8 +14,8 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.core.folding import Folder
-from projections.core.stream import Envelope
 from projections.scorecards.rows import encode_scorecard, scorecard_of
+from services.eventlog.stream import Envelope
 
 EVALUATION_TOPIC = "domain.evaluation:Evaluation."
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from psycopg import Connection
@@ -41,3 +41,31 @@ def list_scorecards(conn: Connection[Any], tenant: str, year: int | None = None)
     cols = ("evaluation_id", "project_id", "year", "kind", "evaluator", "status", "total", "grade", "flags")
     with conn.cursor() as cur:
         return [dict(zip(cols, row, strict=True)) for row in cur.execute(query, params).fetchall()]
+
+
+class ScorecardQueries(Protocol):
+    """The scorecards read model as its readers see it: ``PostgresScorecards`` (the projection's
+    table, on the caller's connection) and ``projections.scorecards.memory.InMemoryScorecards``
+    (its twin for unit tests) — one contract suite, ``tests/contracts/test_scorecard_queries.py``."""
+
+    def document(self, evaluation_id: UUID) -> tuple[int, bytes] | None:
+        """(version, the scorecard as the API sends it), or None."""
+
+    def scorecard(self, evaluation_id: UUID) -> Scorecard | None: ...
+
+    def list(self, tenant: str, year: int | None = None) -> list[dict[str, Any]]:
+        """A bureau's evaluations, as ``list_scorecards``."""
+
+
+class PostgresScorecards:
+    def __init__(self, conn: Connection[Any]) -> None:
+        self.conn = conn
+
+    def document(self, evaluation_id: UUID) -> tuple[int, bytes] | None:
+        return scorecard_document(self.conn, evaluation_id)
+
+    def scorecard(self, evaluation_id: UUID) -> Scorecard | None:
+        return get_scorecard(self.conn, evaluation_id)
+
+    def list(self, tenant: str, year: int | None = None) -> list[dict[str, Any]]:
+        return list_scorecards(self.conn, tenant, year)

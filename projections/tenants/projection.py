@@ -7,7 +7,7 @@ from typing import Any
 from psycopg import Cursor
 
 from projections.core.folding import Folder
-from projections.core.stream import Envelope
+from services.eventlog.stream import Envelope
 
 TOPICS = ("domain.tenants:Tenant.", "domain.tenants:User.", "domain.templates:IndicatorTemplate.")
 

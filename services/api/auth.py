@@ -1,6 +1,6 @@
 """Bearer tokens: signed JWTs carrying user, tenant, roles and (for third parties) granted evaluations.
 
-Keys and issuer come from the environment (``docs/api.md`` lists them): by default an HS256
+Keys and issuer come from the settings (``services/runtime/settings.py``): by default an HS256
 secret generated once into the data directory; for an identity provider set
 ``JIXIAO_JWT_JWKS_URL`` (RS256/ES256 keys fetched from the provider's JWKS endpoint) and
 ``JIXIAO_JWT_ISSUER``/``JIXIAO_JWT_AUDIENCE`` to the provider's values.
@@ -9,19 +9,20 @@ secret generated once into the data directory; for an identity provider set
 from __future__ import annotations
 
 import datetime
-import os
 import secrets
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jwt
 
 from domain.tenants import Role
+from services.app.policy import Caller
+from services.runtime.settings import Settings
 
 ISSUER = "jixiao"
 AUDIENCE = "jixiao-api"
@@ -37,23 +38,6 @@ class AuthError(Exception):
 
 
 @dataclass(frozen=True)
-class Principal:
-    user: str
-    tenant: str
-    roles: frozenset[Role]
-    evaluations: frozenset[str] = field(default_factory=frozenset)  # third-party grants: these only
-    token_id: str = ""
-
-    @property
-    def restricted(self) -> bool:
-        """A third-party evaluator's token: named evaluations only, nothing else."""
-        return bool(self.evaluations)
-
-    def has(self, *roles: Role) -> bool:
-        return bool(self.roles.intersection(roles))
-
-
-@dataclass(frozen=True)
 class TokenConfig:
     secret: str | None
     issuer: str = ISSUER
@@ -62,15 +46,10 @@ class TokenConfig:
     default_ttl: datetime.timedelta = datetime.timedelta(hours=12)
 
     @classmethod
-    def from_env(cls, data_dir: Path) -> TokenConfig:
-        jwks = os.environ.get("JIXIAO_JWT_JWKS_URL") or None
-        secret = os.environ.get("JIXIAO_JWT_SECRET") or (None if jwks else _secret_file(data_dir))
-        return cls(
-            secret=secret,
-            issuer=os.environ.get("JIXIAO_JWT_ISSUER") or ISSUER,
-            audience=os.environ.get("JIXIAO_JWT_AUDIENCE") or AUDIENCE,
-            jwks_url=jwks,
-        )
+    def from_settings(cls, settings: Settings) -> TokenConfig:
+        jwks = settings.jwks_url
+        secret = settings.jwt_secret or (None if jwks else _secret_file(settings.data_dir))
+        return cls(secret=secret, issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_url=jwks)
 
 
 def _secret_file(data_dir: Path) -> str:
@@ -119,10 +98,10 @@ class Verifier:
         self.config = config
         self._jwks = jwt.PyJWKClient(config.jwks_url) if config.jwks_url else None
         self._remember = remember
-        self._known: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._known: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def verify(self, header: str | None) -> Principal:
+    def verify(self, header: str | None) -> Caller:
         if not header:
             raise AuthError("缺少身份令牌（Authorization: Bearer …）", code="auth.missing")
         scheme, _, token = header.partition(" ")
@@ -145,7 +124,7 @@ class Verifier:
                 self._known.popitem(last=False)
         return principal
 
-    def _check(self, token: str) -> tuple[Principal, float]:
+    def _check(self, token: str) -> tuple[Caller, float]:
         try:
             if self._jwks is not None:
                 key: Any = self._jwks.get_signing_key_from_jwt(token).key
@@ -169,7 +148,7 @@ class Verifier:
             tenant = str(claims["tenant"])
         except (KeyError, ValueError):
             raise AuthError("身份令牌缺少单位或角色", code="auth.claims") from None
-        principal = Principal(
+        principal = Caller(
             user=str(claims["sub"]),
             tenant=tenant,
             roles=roles,

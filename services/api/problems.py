@@ -16,7 +16,7 @@ from litestar.exceptions import (
 
 from domain.errors import AlreadyExists, DomainError, NotFound
 from services.api.auth import AuthError
-from services.app.errors import ConflictError
+from services.app.errors import ConflictError, Forbidden
 
 log = logging.getLogger("jixiao.api")
 
@@ -77,6 +77,8 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         return problem(request, 401, exc.detail, exc.code)
     if isinstance(exc, ConflictError):
         return problem(request, 409, exc.message, exc.code, current_version=exc.current_version)
+    if isinstance(exc, Forbidden):
+        return problem(request, 403, exc.message, exc.code)
     if isinstance(exc, NotFound):  # one code for "absent" and "outside your scope": nothing to tell apart
         return problem(request, 404, exc.message, "not_found")
     if isinstance(exc, AlreadyExists):

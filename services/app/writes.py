@@ -5,25 +5,19 @@ its WAL flush, so one command per transaction caps a server at one flush per com
 many requests wait. ``GroupCommitter`` is a task on an event loop that takes every save queued
 while the previous transaction committed and records them together: one lock, one INSERT, one
 flush for the whole group. Each caller waits for its own save's outcome: an answer is given only
-after its events are durable, as before. ``EventWriter`` records a group with one call of
-``jixiao_insert_saves`` (``services/app/store.py``) on an asynchronous connection in autocommit:
-lock, NOTIFY and INSERT in one statement and one round trip, committed by the server without
-waiting for us. Under the lock the function first finds the saves whose versions exist (someone
-else saved first: a stale command cache, a concurrent writer) and stores all the others, so a
-collision costs only its own command a retry, never the rest of its group.
+after its events are durable, as before. A save whose versions exist (someone else saved first:
+a stale command cache, a concurrent writer) is refused alone, so a collision costs only its own
+command a retry, never the rest of its group.
 
 **One loop for every command.** In the API the group commit runs on the server's event loop, and
-so does every command (``JixiaoApplication.change_async``): it takes its aggregate's turn, decides
+so does every command (``UnitOfWork.change_async``): it takes its aggregate's turn, decides
 on the cached state and awaits its save, all on one thread. Handing each command to a worker
 thread and its save to a committer thread and back cost four GIL hand-overs per command:
 milliseconds each under load (measured at 1,000 commands/s on two cores: p50 5–12 → about 2 ms,
 p99 23–32 → 11–17 ms; ``docs/api.md``).
 Without a server loop (scripts, tests) the committer runs a loop in a thread of its own; threads
-hand their commands to it either way (``GroupCommitter.call``).
-
-**Snapshots in the background.** Every hundredth version a snapshot is due; encoding it is cheap,
-writing it is a transaction and a WAL flush that the command's answer need not wait for (a lost
-snapshot costs only speed: ``SnapshotWriter``).
+hand their commands to it either way (``GroupCommitter.call``). The recording itself is the event
+log's (``EventLog.append_group``; on PostgreSQL one call of ``jixiao_insert_saves``).
 
 **Command cache.** ``CommandCache`` keeps the aggregate as each command of this process left it,
 so the next command on it decides without reading the log again. Entries are private copies that
@@ -33,7 +27,7 @@ reloads from the log and decides again. Within the process, commands on one aggr
 (``CommandCache.turn``): sixteen commands deducting on one evaluation would otherwise collide on
 nearly every save and retry in circles. Between processes a collision is caught up on (the events
 since the state decided on) and decided again; one that collides twice decides holding the event
-table's lock (``JixiaoApplication._change_locked``).
+table's lock (``UnitOfWork._change_locked``).
 """
 
 from __future__ import annotations
@@ -41,19 +35,16 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
-import logging
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
-import psycopg
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-log = logging.getLogger(__name__)
+from services.eventlog.background import drain
 
 
 class _Save:
@@ -64,82 +55,7 @@ class _Save:
         self.future = future
 
 
-Q = TypeVar("Q")
 T = TypeVar("T")
-
-
-def _drain(
-    source: queue.SimpleQueue[Q | None] | asyncio.Queue[Q | None], first: Q, limit: int
-) -> tuple[list[Q], bool]:
-    """``first`` and whatever else is queued already, up to ``limit`` items; and whether the
-    stop sign (None) came."""
-    items = [first]
-    while len(items) < limit:
-        try:
-            more = source.get_nowait()
-        except (queue.Empty, asyncio.QueueEmpty):
-            break
-        if more is None:
-            return items, True
-        items.append(more)
-    return items, False
-
-
-INSERT_SAVES_SQL = "SELECT * FROM jixiao_insert_saves(%s, %s, %s, %s, %s)"
-
-
-def insert_saves_params(saves: Sequence[Sequence[StoredEvent]]) -> tuple[list[Any], ...]:
-    """``INSERT_SAVES_SQL``'s arguments: the events of all saves, each tagged with its save's index."""
-    flat = [(k, s) for k, save in enumerate(saves) for s in save]
-    return (
-        [k for k, _ in flat],
-        [s.originator_id for _, s in flat],
-        [s.originator_version for _, s in flat],
-        [s.topic for _, s in flat],
-        [s.state for _, s in flat],
-    )
-
-
-def positions_of(rows: Sequence[tuple[int, int | None]], saves: int) -> list[list[int] | None]:
-    """Per save, its events' positions, or None for a save left out (one of its versions exists)."""
-    out: list[list[int] | None] = [[] for _ in range(saves)]
-    for k, position in rows:
-        positions = out[k]
-        if position is None:
-            out[k] = None
-        elif positions is not None:
-            positions.append(position)
-    return out
-
-
-class EventWriter:
-    """Records groups of saves with one ``jixiao_insert_saves`` call on an asynchronous connection
-    of its own (used by the committer's task only); a broken connection is replaced on the next call.
-
-    ``insert`` returns, per save, its events' positions, or None for a save refused because one of
-    its versions exists (nothing of it stored; the group's other saves are). A group holding the
-    same version twice raises the library's ``IntegrityError`` (nothing stored)."""
-
-    def __init__(self, database_url: str) -> None:
-        self._url = database_url
-        self._conn: psycopg.AsyncConnection[Any] | None = None
-
-    async def insert(self, saves: Sequence[Sequence[StoredEvent]]) -> list[list[int] | None]:
-        if self._conn is None or self._conn.closed:
-            self._conn = await psycopg.AsyncConnection.connect(self._url, autocommit=True)
-        try:
-            cursor = await self._conn.execute(INSERT_SAVES_SQL, insert_saves_params(saves), prepare=True)
-            rows = await cursor.fetchall()
-        except psycopg.errors.UniqueViolation as e:
-            raise IntegrityError(str(e)) from e
-        except psycopg.OperationalError:
-            await self._conn.close()  # whether the last call committed is unknown: the caller is told
-            raise
-        return positions_of(rows, len(saves))
-
-    async def close(self) -> None:
-        if self._conn is not None:
-            await self._conn.close()
 
 
 Insert = Callable[[list[list[StoredEvent]]], Awaitable[list[list[int] | None]]]
@@ -151,9 +67,9 @@ class GroupCommitter:
     The committer is a task on an event loop: the server's own (``loop``, given from inside it:
     commands awaiting ``insert_async`` then never leave the loop's thread), or else a private
     loop in a thread of its own. Threads call ``insert``, which hands the save to that loop and
-    waits. ``insert`` (the recording function, e.g. ``EventWriter.insert``) records saves in one
+    waits. ``insert`` (the recording function, e.g. ``EventLog.append_group``) records saves in one
     transaction: per save its positions, or None when one of its versions exists already.
-    ``closing`` runs on the loop after the last group (e.g. ``EventWriter.close``)."""
+    ``closing`` runs on the loop after the last group (e.g. ``EventLog.aclose``)."""
 
     def __init__(
         self,
@@ -175,10 +91,11 @@ class GroupCommitter:
         if loop is None:
             loop = asyncio.new_event_loop()
             self._thread = threading.Thread(target=loop.run_forever, name="jixiao-group-commit", daemon=True)
+        self._loop = loop  # before the thread starts: its first callback (_start) reads it
+        if self._thread is not None:
             self._thread.start()
             loop.call_soon_threadsafe(self._start)
-        self._loop = loop
-        if self._thread is None:
+        else:
             self._start()
 
     def _start(self) -> None:
@@ -243,7 +160,7 @@ class GroupCommitter:
 
     async def _run(self) -> None:
         while (first := await self._queue.get()) is not None:
-            group, stop = _drain(self._queue, first, self._max_saves)
+            group, stop = drain(self._queue, first, self._max_saves)
             await self._record(group)
             if stop:
                 break
@@ -299,7 +216,7 @@ class CommandCache:
 
     def turn(self, aggregate_id: UUID) -> asyncio.Lock:
         """The lock a command on this aggregate holds from load to saved (shared by a few ids).
-        Commands run on the group commit's loop (``JixiaoApplication.change_async``), so the
+        Commands run on the group commit's loop (``UnitOfWork.change_async``), so the
         turns are the loop's locks; the cache belongs to that one loop."""
         return self._turns[aggregate_id.int % self.STRIPES]
 
@@ -323,40 +240,3 @@ class CommandCache:
     def drop(self, aggregate_id: UUID) -> None:
         with self._lock:
             self._entries.pop(aggregate_id, None)
-
-
-class SnapshotWriter:
-    """Writes snapshot rows (``snapshots.row``) from a thread of its own, in the order given."""
-
-    def __init__(self, database_url: str, insert_sql: str) -> None:
-        self._url = database_url
-        self._sql = insert_sql
-        self._queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="jixiao-snapshots", daemon=True)
-        self._thread.start()
-
-    def submit(self, rows: list[tuple[Any, ...]]) -> None:
-        for r in rows:
-            self._queue.put(r)
-
-    def close(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        conn: psycopg.Connection[Any] | None = None
-        while (first := self._queue.get()) is not None:
-            rows, stop = _drain(self._queue, first, 1000)
-            try:
-                if conn is None or conn.closed:
-                    conn = psycopg.connect(self._url)
-                with conn.transaction(), conn.cursor() as cur:
-                    cur.executemany(self._sql, rows)
-            except psycopg.Error:
-                log.warning("快照写入失败（仅影响回溯速度）", exc_info=True)
-                if conn is not None:
-                    conn.close()
-            if stop:
-                break
-        if conn is not None:
-            conn.close()

@@ -5,17 +5,16 @@ Idempotent: what exists already is left alone, so ``jixiao up`` can run again an
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.context import Actor
 from domain.errors import AlreadyExists
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, TenantLevel
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
-from services.commands.imports import import_report
+from services.app.commands.inputs import PublishTemplate, RegisterTenant, RegisterUser
+from services.commands.imports import import_report, operator
 from services.files.loader import load_report
 
 # (code, name, level, parent): the tenant trees of source reports 000, 001 and 004
@@ -42,24 +41,25 @@ class DemoSummary:
 
 
 def seed_demo(app: JixiaoApplication, reports_dir: Path) -> DemoSummary:
-    actor = Actor("demo", "admin", PLATFORM_TENANT, f"demo-{uuid.uuid4()}")
+    caller = operator(PLATFORM_TENANT, "demo")
     out = DemoSummary()
     for code, name, level, parent in DEMO_TENANTS:
         try:
-            app.register_tenant(actor, code, name, level, parent)
+            app.register_tenant(caller, RegisterTenant(code, name, level, parent))
             out.tenants += 1
         except AlreadyExists:
             pass
         for role in DEMO_ROLES:
             try:
-                app.register_user(actor, code, f"{role.value}.{code}", f"{name}{role.value}", (role,))
+                user = RegisterUser(f"{role.value}.{code}", f"{name}{role.value}", [role])
+                app.register_user(caller, code, user)
                 out.users += 1
             except AlreadyExists:
                 pass
     for filename in BUILTIN_TEMPLATES:
         name, description, specs = builtin_template(filename)
         try:
-            app.publish_template(actor, PLATFORM_TENANT, name, specs, description)
+            app.publish_template(caller, PLATFORM_TENANT, PublishTemplate(name, list(specs), description))
             out.templates += 1
         except AlreadyExists:
             pass

@@ -1,8 +1,10 @@
 """``jixiao import``: record an evaluation file as events, in one transaction per file.
 
-The file is scored by the same code as ``jixiao score`` (services/files/scorer.py); the
-aggregates it built — with only the rows the domain accepted — are then saved together.
-Re-importing the same project is refused (ids are deterministic), never duplicated.
+The file is read here and handed to the application's ``import_file`` command, which scores it
+with the same code as ``jixiao score`` (services/files/scorer.py) and saves the aggregates it
+built — with only the rows the domain accepted — together. Re-importing the same project is
+refused (ids are deterministic), never duplicated. The command line acts as the platform's
+operator (``operator``): whoever runs it on the server holds the database's keys anyway.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from domain.context import Actor
-from domain.errors import AlreadyExists, DomainError, Flag
-from domain.tenants import TenantLevel
+from domain.errors import DomainError, Flag
+from domain.tenants import Role, TenantLevel
 from services.app.application import JixiaoApplication
+from services.app.commands.inputs import RegisterTenant
+from services.app.commands.projects import ImportFile
+from services.app.policy import Caller
 from services.files.format import ReportDoc
 from services.files.loader import load_report
-from services.files.scorer import Refusal, score_report
+from services.files.scorer import Refusal
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,12 @@ class Imported:
     flags: list[Flag]
 
 
-def ensure_tenant(app: JixiaoApplication, actor: Actor, report: ReportDoc, code: str) -> None:
+def operator(tenant: str, user: str = "operator") -> Caller:
+    """The command line's caller: the platform's operator, acting for ``tenant``."""
+    return Caller(user, tenant, frozenset(Role), correlation_id=str(uuid.uuid4()), operator=True)
+
+
+def ensure_tenant(app: JixiaoApplication, caller: Caller, report: ReportDoc, code: str) -> None:
     """The file may introduce its own bureau (when its parent is already registered)."""
     try:
         app.tenant(code)
@@ -44,21 +53,15 @@ def ensure_tenant(app: JixiaoApplication, actor: Actor, report: ReportDoc, code:
     if t is None or t.code != code:
         raise DomainError(f"单位 {code} 尚未登记，请先登记该单位", code="tenant.not_found")
     parent = t.parent if t.level not in (TenantLevel.PROVINCE,) else None
-    app.register_tenant(actor, t.code, t.name, t.level, parent)
+    app.register_tenant(caller, RegisterTenant(t.code, t.name, t.level, parent))
 
 
 def import_report(app: JixiaoApplication, path: Path, tenant: str, actor_id: str) -> Imported:
     report = load_report(path)
-    actor = Actor(actor_id, "preparer", tenant, str(uuid.uuid4()))
-    ensure_tenant(app, actor, report, tenant)
-    scored = score_report(report, tenant, actor)
-    if scored.project.id in app.repository:
-        raise AlreadyExists(
-            f"{path.name}：项目 {report.project.code}（{report.project.year} 年度）已导入",
-            code="project.exists",
-        )
-    events = scored.pending_events()
-    app.store(scored.project, scored.evaluation)
+    caller = operator(tenant, actor_id)
+    ensure_tenant(app, caller, report, tenant)
+    scored = app.import_file(caller, ImportFile(tenant, report, path.name))
+    events = scored.project.version + scored.evaluation.version
     ev = scored.evaluation
     return Imported(
         path, report.project.name, ev.id, events, str(ev.total()), ev.grade(), scored.refusals, scored.flags
@@ -66,7 +69,7 @@ def import_report(app: JixiaoApplication, path: Path, tenant: str, actor_id: str
 
 
 def cmd_import(files: Sequence[Path], tenant: str, actor_id: str) -> int:
-    from services.app.application import build_application
+    from services.compose import build_application
     from services.runtime.services import running_services
     from services.runtime.settings import Settings
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import psycopg
 
-from projections.core.runner import Projector
 from projections.integrity.checkpoints import CheckpointError, export, load_or_create_key, read_verified
 from projections.integrity.verify import verify
-from projections.registry import NAMES, projection
-from services.app.application import build_application
+from projections.registry import NAMES
+from services.compose import build_application, install, projector
 from services.relay import tracking as relay_tracking
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
@@ -23,20 +22,14 @@ def signing_key_path(settings: Settings) -> Path:
     return settings.data_dir / "integrity" / "signing-key.pem"
 
 
-def ensure_all(url: str) -> None:
-    build_application(url).close()  # the events table and its guard exist before anyone reads them
-    for name in NAMES:
-        with Projector(url, projection(name)) as p:
-            p.ensure()
-
-
 def cmd_status() -> int:
-    with running_services(Settings.from_env()) as endpoints:
-        ensure_all(endpoints.database_url)
+    settings = Settings.from_env()
+    with running_services(settings) as endpoints:
+        install(endpoints.database_url, settings)
         print(f"{'投影':<12}{'版本':>4}{'位置':>12}{'最新':>12}{'落后事件':>10}{'落后秒数':>10}")
         rows = []
         for name in NAMES:
-            with Projector(endpoints.database_url, projection(name)) as p:
+            with projector(settings, endpoints.database_url, name) as p:
                 rows.append(p.status())
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
             relay_tracking.ensure(conn)
@@ -58,10 +51,11 @@ def _bar(done: int, total: int, started: float) -> str:
 
 
 def cmd_rebuild(name: str) -> int:
-    with running_services(Settings.from_env()) as endpoints:
-        ensure_all(endpoints.database_url)
+    settings = Settings.from_env()
+    with running_services(settings) as endpoints:
+        install(endpoints.database_url, settings)
         started = time.monotonic()
-        with Projector(endpoints.database_url, projection(name)) as p:
+        with projector(settings, endpoints.database_url, name) as p:
             done = p.rebuild(lambda d, t: print(_bar(d, t, started), end="", file=sys.stderr, flush=True))
         print(
             f"\n投影 {name} 已重建：{done:,} 个事件，用时 {time.monotonic() - started:.1f} 秒",
@@ -70,13 +64,13 @@ def cmd_rebuild(name: str) -> int:
     return 0
 
 
-def run_projectors(url: str, stop: threading.Event) -> list[threading.Thread]:
+def run_projectors(settings: Settings, url: str, stop: threading.Event) -> list[threading.Thread]:
     """Start one follower thread per projection (used by ``jixiao up`` and ``projections run``)."""
     threads = []
     for name in NAMES:
 
         def follow(n: str = name) -> None:
-            with Projector(url, projection(n)) as p:
+            with projector(settings, url, n) as p:
                 p.run(stop.is_set, idle_wait=0.5)
 
         t = threading.Thread(target=follow, name=f"projector-{name}", daemon=True)
@@ -86,16 +80,17 @@ def run_projectors(url: str, stop: threading.Event) -> list[threading.Thread]:
 
 
 def cmd_run(once: bool) -> int:
-    with running_services(Settings.from_env()) as endpoints:
-        ensure_all(endpoints.database_url)
+    settings = Settings.from_env()
+    with running_services(settings) as endpoints:
+        install(endpoints.database_url, settings)
         if once:
             for name in NAMES:
-                with Projector(endpoints.database_url, projection(name)) as p:
+                with projector(settings, endpoints.database_url, name) as p:
                     n = p.catch_up()
                 print(f"{name}: {n:,} 个事件")
             return 0
         stop = threading.Event()
-        threads = run_projectors(endpoints.database_url, stop)
+        threads = run_projectors(settings, endpoints.database_url, stop)
         print("投影运行中，按 Ctrl-C 停止。", flush=True)
         try:
             while all(t.is_alive() for t in threads):
@@ -110,8 +105,8 @@ def cmd_run(once: bool) -> int:
 def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
     settings = Settings.from_env()
     with running_services(settings) as endpoints:
-        ensure_all(endpoints.database_url)
-        with Projector(endpoints.database_url, projection("integrity")) as p:
+        install(endpoints.database_url, settings)
+        with projector(settings, endpoints.database_url, "integrity") as p:
             p.catch_up()
         checkpoints = []
         if checkpoint is not None:
@@ -125,7 +120,7 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
             report = verify(conn, tenant, checkpoints)
         app = build_application(endpoints.database_url)
         try:
-            stale = app.stale_snapshots(tenant)
+            stale = app.log.stale_snapshots(tenant)
         finally:
             app.close()
     for oid, version in stale:
@@ -148,8 +143,8 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
 def cmd_export(path: Path) -> int:
     settings = Settings.from_env()
     with running_services(settings) as endpoints:
-        ensure_all(endpoints.database_url)
-        with Projector(endpoints.database_url, projection("integrity")) as p:
+        install(endpoints.database_url, settings)
+        with projector(settings, endpoints.database_url, "integrity") as p:
             p.catch_up()
         with psycopg.connect(endpoints.database_url) as conn:
             signed = export(conn, load_or_create_key(signing_key_path(settings)), path)

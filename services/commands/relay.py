@@ -13,8 +13,8 @@ import psycopg
 
 from domain.errors import DomainError
 from projections.integrity.checkpoints import load_or_create_key
-from services.app.application import build_application
 from services.commands.projections import signing_key_path
+from services.eventlog.postgres import PostgresEventLog
 from services.relay import contracts
 from services.relay.permissions import password_variable, server_config
 from services.relay.relay import Relay
@@ -29,7 +29,7 @@ def start_relay(
     database_url: str, nats_url: str, settings: Settings, stop: threading.Event, server: EmbeddedNats | None
 ) -> threading.Thread:
     """The relay in its own thread and event loop (``jixiao up`` runs it beside the projectors)."""
-    build_application(database_url).close()  # the events table exists before the relay reads it
+    PostgresEventLog(database_url).close()  # the events table exists before the relay reads it
     key = load_or_create_key(signing_key_path(settings))
 
     def follow() -> None:
@@ -81,7 +81,7 @@ def cmd_subscribe(tenant: str, from_position: int | None, since: str | None, cou
         sys.stdout.flush()
 
     with running_services(Settings.from_env()) as endpoints:
-        build_application(endpoints.database_url).close()
+        PostgresEventLog(endpoints.database_url).close()
         asyncio.run(
             subscribe(
                 endpoints.database_url,
@@ -105,7 +105,7 @@ def cmd_nats_config(out: Path | None, store_dir: str, port: int) -> int:
     """A server configuration for every registered tenant; passwords come from the server's
     environment (``$JIXIAO_NATS_PASSWORD_<USER>``), so the file itself holds no secret."""
     with running_services(Settings.from_env()) as endpoints:
-        build_application(endpoints.database_url).close()
+        PostgresEventLog(endpoints.database_url).close()
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
             tenants = registered_paths(conn)
     text = server_config(tenants, password_variable, store_dir=store_dir, host="0.0.0.0", port=port)

@@ -10,13 +10,12 @@ import psycopg
 
 from domain.tenants import Role
 from projections.registry import NAMES
-from services.api.app import create_app
 from services.api.auth import TokenConfig, issue
-from services.api.server import rate_limit, serve
-from services.app.application import build_application
 from services.commands.demo import DEMO_TENANTS, seed_demo
-from services.commands.projections import ensure_all, run_projectors
+from services.commands.projections import run_projectors
 from services.commands.relay import start_relay
+from services.commands.serve import serve
+from services.compose import build_api, build_application, install
 from services.relay.permissions import downstream_user, inbox_prefix
 from services.relay.subjects import subtree
 from services.relay.tenancy import registered_paths
@@ -71,6 +70,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
     try:
         settings = Settings.from_env()
         with running_services(settings, join_nats=False) as endpoints:
+            install(endpoints.database_url, settings)
             app = build_application(endpoints.database_url)
             print(
                 "jixiao 已启动"
@@ -92,12 +92,11 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))
                 print("  演示用户：<角色>.<单位代码>，如 evaluator.360100、auditor.652829")
             app.close()
-            ensure_all(endpoints.database_url)
             if endpoints.nats is not None:  # every registered tenant gets its downstream user
                 with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
                     endpoints.nats.allow(registered_paths(conn))
             stop = threading.Event()
-            threads = run_projectors(endpoints.database_url, stop)
+            threads = run_projectors(settings, endpoints.database_url, stop)
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
             threads.append(
                 start_relay(endpoints.database_url, endpoints.nats_url, settings, stop, endpoints.nats)
@@ -106,7 +105,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 "  事件中继：事件日志 → NATS 流 JIXIAO，主题 jixiao.<省>.<市>.<县>.<聚合>.<事件>（见 docs/events.md）"
             )
             _print_downstream(endpoints.nats)
-            tokens = TokenConfig.from_env(settings.data_dir)
+            tokens = TokenConfig.from_settings(settings)
             url = f"http://{settings.http_host}:{settings.http_port}"
             if demo and tokens.secret is not None:
                 print("  演示令牌（12 小时有效；jixiao token issue 可签发更多）与网页登录链接：")
@@ -120,15 +119,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             print("按 Ctrl-C 停止。", flush=True)
             try:
                 if not once:
-                    api = create_app(endpoints.database_url, tokens, rate_per_second=rate_limit())
-                    serve(
-                        api,
-                        settings.http_host,
-                        settings.http_port,
-                        settings.api_workers,
-                        database_url=endpoints.database_url,
-                        data_dir=settings.data_dir,
-                    )
+                    serve(build_api(settings, endpoints.database_url), settings, endpoints.database_url)
             finally:
                 stop.set()
                 for t in threads:

@@ -57,7 +57,7 @@ class Scored:
         return len(self.project.pending_events) + len(self.evaluation.pending_events)
 
 
-class _Collector:
+class Collector:
     def __init__(self) -> None:
         self.refusals: list[Refusal] = []
 
@@ -158,7 +158,7 @@ def register_project(tenant: str, doc: ProjectDoc) -> Project:
 
 def score_report(report: ReportDoc, tenant: str, actor: Actor) -> Scored:
     """Run every row of the file through the domain; refusals are collected, not raised."""
-    c = _Collector()
+    c = Collector()
     with acting(actor):
         project = register_project(tenant, report.project)
         _record_ledger(c, project, report)
@@ -187,7 +187,7 @@ def _own_evaluator(report: ReportDoc, tenant: str) -> EvaluatorDoc:
     return EvaluatorDoc(name=report.project.department or report.project.unit or tenant, tenant=tenant)
 
 
-def _record_ledger(c: _Collector, project: Project, report: ReportDoc) -> None:
+def _record_ledger(c: Collector, project: Project, report: ReportDoc) -> None:
     for e in report.ledger.entries:
 
         def record(e: Any = e) -> None:
@@ -211,7 +211,7 @@ def _record_ledger(c: _Collector, project: Project, report: ReportDoc) -> None:
             project.record_statement(statement)
 
 
-def _define_tree(c: _Collector, evaluation: Evaluation, indicators: list[IndicatorDoc]) -> set[str]:
+def _define_tree(c: Collector, evaluation: Evaluation, indicators: list[IndicatorDoc]) -> set[str]:
     defined: set[str] = set()
     for key, parent, ind in walk(indicators):
         if parent is not None and parent not in defined:
@@ -224,7 +224,7 @@ def _define_tree(c: _Collector, evaluation: Evaluation, indicators: list[Indicat
     return defined
 
 
-def _record_row(c: _Collector, evaluation: Evaluation, key: str, ind: IndicatorDoc) -> None:
+def _record_row(c: Collector, evaluation: Evaluation, key: str, ind: IndicatorDoc) -> None:
     given = inputs_of(ind)
     actual = None if ind.actual is None else str(ind.actual)
     if ind.rule is not None and (actual is not None or given is not None):
@@ -239,7 +239,7 @@ def _record_row(c: _Collector, evaluation: Evaluation, key: str, ind: IndicatorD
         c.attempt(lambda: evaluation.record_stated_score(key, stated))
 
 
-def _run_lifecycle(c: _Collector, evaluation: Evaluation, status: Status) -> None:
+def _run_lifecycle(c: Collector, evaluation: Evaluation, status: Status) -> None:
     if status in (Status.SUBMITTED, Status.FINALIZED):
         c.attempt(evaluation.submit)
     if status == Status.FINALIZED:

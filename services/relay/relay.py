@@ -30,8 +30,8 @@ from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import PubAck
 
-from projections.core.stream import CHANNEL, read_rows
 from projections.integrity.checkpoints import SCHEMA as INTEGRITY
+from services.eventlog.stream import CHANNEL, read_rows
 from services.relay import contracts, tracking
 from services.relay.jetstream import (
     CHECKPOINT,

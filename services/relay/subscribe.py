@@ -20,7 +20,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
 from domain.errors import NotFound
-from projections.core.stream import head, oldest_after, read_batch
+from services.eventlog.stream import head, oldest_after, read_batch
 from services.relay import tracking
 from services.relay.jetstream import POSITION, TYPE
 from services.relay.permissions import STREAM

@@ -13,7 +13,7 @@ from psycopg import Connection
 
 from domain.ids import tenant_id
 from domain.tenants import Tenant
-from projections.core.stream import EVENTS_TABLE
+from services.eventlog.stream import EVENTS_TABLE
 from services.relay.subjects import UNKNOWN, TenantTree
 
 REGISTERED_TOPIC = f"{Tenant.Registered.__module__}:{Tenant.Registered.__qualname__}"

@@ -16,7 +16,7 @@ from typing import Any
 from psycopg import Connection
 
 from projections.core.runner import Status
-from projections.core.stream import head, oldest_after
+from services.eventlog.stream import head, oldest_after
 
 SCHEMA = "relay"
 NAME = "relay"

@@ -18,7 +18,6 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.utils import resolve_topic
 
 from domain.base import TenantAggregate
 from domain.context import Meta
@@ -26,8 +25,9 @@ from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant, User
-from projections.core.stream import Envelope, Row, decode_rows
-from services.app.mapper import split_topic
+from services.eventlog.mapper import split_topic
+from services.eventlog.stream import Envelope, Row, decode_rows
+from services.eventlog.topics import TOPICS
 from services.relay import contracts
 from services.relay.subjects import TenantTree, event_subject
 
@@ -51,23 +51,23 @@ _LIBRARY_BASES = ("Event", "Created")
 
 
 def internal_event_classes() -> list[type[Any]]:
-    """Every event class under ``TenantAggregate.Event`` (what the relay must be able to publish)."""
+    """Every event class under ``TenantAggregate.Event`` (what the relay must be able to publish),
+    wherever it is defined: a test checks that each is registered (``TOPICS``) and has a contract."""
     found: dict[str, type[Any]] = {}
     pending = list(TenantAggregate.Event.__subclasses__())
     while pending:
         cls = pending.pop()
         pending.extend(cls.__subclasses__())
-        owner, _, name = cls.__qualname__.partition(".")
-        if owner != TenantAggregate.__name__ and name not in _LIBRARY_BASES:
+        if cls.__qualname__.rpartition(".")[2] not in _LIBRARY_BASES:
             found[f"{cls.__module__}:{cls.__qualname__}"] = cls
     return [found[k] for k in sorted(found)]
 
 
 def type_name_of(event_class: type[Any]) -> str:
-    """``Evaluation.DeductionApplied`` → ``evaluation.deduction_applied``."""
-    owner, _, name = event_class.__qualname__.partition(".")
-    aggregate = next(label for cls, label in AGGREGATES.items() if cls.__name__ == owner)
-    return f"{aggregate}.{_snake(name)}"
+    """``Evaluation.DeductionApplied`` (its registered topic's name) → ``evaluation.deduction_applied``."""
+    area, _, qualified = TOPICS.name_of(event_class).partition(":")
+    owner, _, name = qualified.partition(".")
+    return f"{AGGREGATES[TOPICS.class_of(f'{area}:{owner}')]}.{_snake(name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,7 @@ class Translator:
     def _fast_route(self, topic: str) -> _Fast | None:
         if topic not in self._fast:
             base, stored_version = split_topic(topic)
-            cls = resolve_topic(base)
+            cls = TOPICS.class_of(base)
             current = stored_version == getattr(cls, "class_version", 1)
             name, payload, message_type, version = self._route(cls)
             self._fast[topic] = (

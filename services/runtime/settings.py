@@ -1,18 +1,24 @@
-"""Settings from the environment: an env-backed frozen dataclass, read once at start-up."""
+"""Settings: every environment variable the platform reads, read here and nowhere else.
+
+``Settings.from_env()`` is called once by each entry point (``jixiao …``, an API worker process,
+a test fixture that wants the environment); everything else receives the object. The README's
+"Settings" table lists the same variables; ``tests/unit/test_settings.py`` checks that both agree.
+A value the platform cannot use is refused with a Chinese message (``RuntimeConfigError``).
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from services.runtime.errors import RuntimeConfigError
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
-def _int(
-    env: Mapping[str, str], name: str, default: int, *, high: int = 65535, what: str = "有效端口"
-) -> int:
+
+def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 1, high: int = 65535) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -20,20 +26,52 @@ def _int(
         value = int(raw)
     except ValueError:
         raise RuntimeConfigError(f"环境变量 {name}={raw!r} 不是整数") from None
-    if not 0 < value <= high:
-        raise RuntimeConfigError(f"环境变量 {name}={value} 不是{what}（1–{high}）")
+    if not low <= value <= high:
+        raise RuntimeConfigError(f"环境变量 {name}={value} 应在 {low}–{high} 之间")
     return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise RuntimeConfigError(f"环境变量 {name}={raw!r} 不是数字") from None
+    if not 0 <= value < float("inf"):
+        raise RuntimeConfigError(f"环境变量 {name}={raw!r} 应为不小于 0 的数字")
+    return value
+
+
+def _level(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or default).strip().upper()
+    if raw not in LOG_LEVELS:
+        raise RuntimeConfigError(f"环境变量 {name}={raw!r} 应为 {'、'.join(LOG_LEVELS)} 之一")
+    return raw
+
+
+def default_rebuild_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = Path(".jixiao")
-    database_url: str | None = None
-    nats_url: str | None = None
+    database_url: str | None = None  # external PostgreSQL; None: embedded
+    nats_url: str | None = None  # external NATS; None: embedded
     nats_port: int = 4222
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     api_workers: int = 1  # HTTP worker processes (docs/api.md, "Serving")
+    jwt_secret: str | None = None  # None: generated into data_dir/jwt-secret (unless JWKS)
+    jwt_issuer: str = "jixiao"
+    jwt_audience: str = "jixiao-api"
+    jwks_url: str | None = None  # an OIDC provider's keys instead of the secret
+    rate_limit: float = 200.0  # requests per second per token (burst twice that); 0: off
+    access_log: str = "INFO"  # level of the per-request log lines
+    rebuild_workers: int = field(default_factory=default_rebuild_workers)
+    bench_endpoints: bool = False  # the benchmark's baseline endpoint (never in production)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -45,5 +83,44 @@ class Settings:
             nats_port=_int(env, "JIXIAO_NATS_PORT", 4222),
             http_host=env.get("JIXIAO_HOST") or "127.0.0.1",
             http_port=_int(env, "JIXIAO_PORT", 8000),
-            api_workers=_int(env, "JIXIAO_API_WORKERS", 1, high=64, what="有效的进程数"),
+            api_workers=_int(env, "JIXIAO_API_WORKERS", 1, high=64),
+            jwt_secret=env.get("JIXIAO_JWT_SECRET") or None,
+            jwt_issuer=env.get("JIXIAO_JWT_ISSUER") or "jixiao",
+            jwt_audience=env.get("JIXIAO_JWT_AUDIENCE") or "jixiao-api",
+            jwks_url=env.get("JIXIAO_JWT_JWKS_URL") or None,
+            rate_limit=_float(env, "JIXIAO_RATE_LIMIT", 200.0),
+            access_log=_level(env, "JIXIAO_ACCESS_LOG", "INFO"),
+            rebuild_workers=_int(env, "JIXIAO_REBUILD_WORKERS", default_rebuild_workers(), high=64),
+            bench_endpoints=env.get("JIXIAO_BENCH_ENDPOINTS") == "1",
         )
+
+    def child_environment(self, database_url: str) -> dict[str, str]:
+        """What an API worker process started by this one needs to build the same platform:
+        the database the parent resolved (embedded or not) and its data directory."""
+        return {
+            "DATABASE_URL": database_url,
+            "JIXIAO_DATA_DIR": str(self.data_dir.resolve()),
+        }
+
+    def with_database(self, database_url: str) -> Settings:
+        return replace(self, database_url=database_url)
+
+
+# every variable read above (the README's table and tests/unit/test_settings.py compare against it)
+VARIABLES = (
+    "DATABASE_URL",
+    "NATS_URL",
+    "JIXIAO_DATA_DIR",
+    "JIXIAO_NATS_PORT",
+    "JIXIAO_HOST",
+    "JIXIAO_PORT",
+    "JIXIAO_API_WORKERS",
+    "JIXIAO_JWT_SECRET",
+    "JIXIAO_JWT_ISSUER",
+    "JIXIAO_JWT_AUDIENCE",
+    "JIXIAO_JWT_JWKS_URL",
+    "JIXIAO_RATE_LIMIT",
+    "JIXIAO_ACCESS_LOG",
+    "JIXIAO_REBUILD_WORKERS",
+    "JIXIAO_BENCH_ENDPOINTS",
+)

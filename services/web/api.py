@@ -14,15 +14,14 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 
-from domain.evaluation import Evaluation
-from domain.ledger import Project
 from projections.integrity.aggregate import check_aggregate
 from projections.rollups.projects import ProjectLine, list_projects
 from projections.rollups.queries import rollup, rollup_children
-from services.api import access
-from services.api.access import HISTORY, PREPARE, need_role
-from services.api.app import _on_evaluation, _platform, _read
-from services.api.auth import Principal
+from services.api.evaluations import on_evaluation
+from services.api.history import evaluation_for
+from services.api.plumbing import allowed, platform_of, read_models
+from services.app.commands.evaluations import SYNC_LEDGER
+from services.app.policy import Caller, Target
 from services.web.dashboard import dashboard
 
 
@@ -37,26 +36,34 @@ class UiController(Controller):
     path = "/api/v1"
     tags = ["界面"]  # noqa: RUF012
 
-    @get("/tenants/{code:str}/projects", summary="单位的项目列表：台账合计、执行率与各评价得分")
+    @get(
+        "/tenants/{code:str}/projects",
+        summary="单位的项目列表：台账合计、执行率与各评价得分",
+        guards=[allowed("tenant.list_projects")],
+    )
     async def projects(
-        self, request: Request[Any, Any, Any], principal: Principal, code: str, year: int | None = None
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
     ) -> list[ProjectLine]:
-        platform = _platform(request)
+        platform = platform_of(request)
 
         def run() -> list[ProjectLine]:
-            access.check_read(platform.tree, principal, code, "单位")
-            return _read(platform, principal, lambda c: list_projects(c, code, year))
+            platform.app.authorize(caller, "tenant.list_projects", Target(code))
+            return read_models(platform, caller, lambda c: list_projects(c, code, year))
 
         return await to_thread.run_sync(run)
 
-    @get("/tenants/{code:str}/dashboard", summary="上级单位看板：下级单位项目的执行率、得分分布与等级")
+    @get(
+        "/tenants/{code:str}/dashboard",
+        summary="上级单位看板：下级单位项目的执行率、得分分布与等级",
+        guards=[allowed("tenant.dashboard")],
+    )
     async def dashboard(
-        self, request: Request[Any, Any, Any], principal: Principal, code: str, year: int | None = None
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
     ) -> dict[str, Any]:
-        platform = _platform(request)
+        platform = platform_of(request)
 
         def run() -> dict[str, Any]:
-            access.check_read(platform.tree, principal, code, "单位")
+            platform.app.authorize(caller, "tenant.dashboard", Target(code))
 
             def query(c: Any) -> dict[str, Any]:
                 lines = list_projects(c, code, None, subtree=True)
@@ -68,33 +75,32 @@ class UiController(Controller):
                 own, children = rollup(c, code, chosen), rollup_children(c, code, chosen)
                 return dashboard(tenant, chosen, own, children, names, shown)
 
-            return _read(platform, principal, query)
+            return read_models(platform, caller, query)
 
         return await to_thread.run_sync(run)
 
-    @post("/evaluations/{evaluation_id:uuid}/ledger-sync", summary="同步预算台账数据（重算取自台账的指标）")
+    @post(
+        "/evaluations/{evaluation_id:uuid}/ledger-sync",
+        summary="同步预算台账数据（重算取自台账的指标）",
+        guards=[allowed("evaluation.sync_ledger")],
+    )
     async def sync_ledger(
-        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+        self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID
     ) -> Response[Any]:
-        app = _platform(request).app
-        return await _on_evaluation(
-            request,
-            principal,
-            evaluation_id,
-            PREPARE,
-            lambda e: e.sync_ledger(app.load(Project, e.project_id).total()),  # as submit does first
-        )
+        return await on_evaluation(request, caller, SYNC_LEDGER, evaluation_id, None)
 
-    @get("/evaluations/{evaluation_id:uuid}/integrity", summary="本评价全部事件与哈希链的核验结果")
+    @get(
+        "/evaluations/{evaluation_id:uuid}/integrity",
+        summary="本评价全部事件与哈希链的核验结果",
+        guards=[allowed("evaluation.integrity")],
+    )
     async def integrity(
-        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+        self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID
     ) -> dict[str, Any]:
-        platform = _platform(request)
+        platform = platform_of(request)
 
         def run() -> dict[str, Any]:
-            need_role(principal, HISTORY)
-            e = platform.app.load(Evaluation, evaluation_id)
-            access.check_read(platform.tree, principal, e.tenant, "评价", str(evaluation_id))
+            evaluation_for(platform, caller, "evaluation.integrity", evaluation_id)
             with platform.read_pool.connection() as conn:  # the event table: not visible to the reader role
                 found = check_aggregate(conn, evaluation_id)
             return {**msgspec.to_builtins(found), "ok": found.ok}

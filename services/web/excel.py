@@ -1,13 +1,13 @@
 """Excel in and out: export an evaluation as the .xlsx 评分表 / 自评表, import a filled one.
 
 Export reads the evaluation from the event store (not the projection), so the file is the
-evaluation at its latest version. Import runs ``services/web/importing.py`` inside one
-application command (one transaction), stamped with the caller as actor.
+evaluation at its latest version. Import reads the file here (``scoresheet.read``) and hands the
+rows to the application's ``import_sheet`` command (``services/files/sheets.py`` decides row by
+row; one save), stamped with the caller as actor.
 """
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from urllib.parse import quote, unquote
 from uuid import UUID
@@ -16,18 +16,17 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 
-from domain.context import Actor
 from domain.evaluation import STATUS_LABEL, Evaluation, EvaluationKind
 from domain.ledger import Project
 from domain.tenants import Role
 from projections.scorecards.rows import scorecard_of
-from services.api import access
-from services.api.access import PREPARE, need_role
-from services.api.app import _platform
-from services.api.auth import Principal
+from services.api.history import evaluation_for
+from services.api.plumbing import allowed, platform_of
 from services.api.problems import Problem
-from services.web.importing import apply_sheet, written_inputs
-from services.web.scoresheet import SheetError, SheetRow, read, write
+from services.app.commands.evaluations import ImportSheet
+from services.app.policy import Caller
+from services.files.sheets import SheetRow, written_inputs
+from services.web.scoresheet import SheetError, read, write
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABEL = {
@@ -91,15 +90,19 @@ class ExcelController(Controller):
     path = "/api/v1/evaluations/{evaluation_id:uuid}"
     tags = ["Excel 导入导出"]  # noqa: RUF012
 
-    @get("/export.xlsx", summary="导出评分表 / 自评表（.xlsx）", media_type=XLSX)
+    @get(
+        "/export.xlsx",
+        summary="导出评分表 / 自评表（.xlsx）",
+        media_type=XLSX,
+        guards=[allowed("evaluation.export")],
+    )
     async def export(
-        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+        self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID
     ) -> Response[bytes]:
-        platform = _platform(request)
+        platform = platform_of(request)
 
         def run() -> tuple[bytes, str]:
-            e = platform.app.load(Evaluation, evaluation_id)
-            access.check_read(platform.tree, principal, e.tenant, "评价", str(evaluation_id))
+            e = evaluation_for(platform, caller, "evaluation.export", evaluation_id)
             p = platform.app.load(Project, e.project_id)
             return workbook(e, p), f"{p.name}-{KIND_LABEL[e.kind]}-评分表.xlsx"
 
@@ -107,36 +110,26 @@ class ExcelController(Controller):
         disposition = f"attachment; filename=\"scorecard.xlsx\"; filename*=UTF-8''{quote(filename)}"
         return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
 
-    @post("/import.xlsx", summary="导入填好的评分表（.xlsx，逐行处理：被拒绝的行不记录）")
+    @post(
+        "/import.xlsx",
+        summary="导入填好的评分表（.xlsx，逐行处理：被拒绝的行不记录）",
+        guards=[allowed("evaluation.import_sheet")],
+    )
     async def import_sheet(
-        self, request: Request[Any, Any, Any], principal: Principal, evaluation_id: UUID
+        self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID
     ) -> dict[str, Any]:
-        platform = _platform(request)
+        app = platform_of(request).app
         body = await request.body()
         name = unquote(request.headers.get("x-filename", "评分表.xlsx"))[:200]  # percent-encoded by the UI
 
         def run() -> dict[str, Any]:
-            role = need_role(principal, PREPARE)
-            if Role.EVALUATOR in principal.roles:  # an import may carry deductions: stamp the scoring role
-                role = Role.EVALUATOR
             try:
                 sheet = read(body)
             except SheetError as err:
                 raise Problem(422, str(err), "import.unreadable") from None
-            cid = request.scope.get("state", {}).get("correlation_id") or uuid.uuid4().hex
-            actor = Actor(principal.user, role.value, principal.tenant, cid)
-            outcome: list[Any] = []
-
-            def decide(e: Evaluation) -> Evaluation:
-                access.check_write_evaluation(platform.tree, principal, e)
-                e._editable()  # a finalized evaluation refuses the whole file, not every row
-                figures = platform.app.load(Project, e.project_id).total()
-                may_deduct = Role.EVALUATOR in principal.roles
-                outcome.append(apply_sheet(e, sheet, figures, may_deduct=may_deduct, source=name))
-                return e
-
-            e = platform.app.change(actor, Evaluation, evaluation_id, decide)
-            done = outcome[-1]  # decide runs again when a concurrent change forced a retry
+            command = ImportSheet(sheet, name, may_deduct=Role.EVALUATOR in caller.roles)
+            outcome = app.import_sheet(caller, evaluation_id, command)
+            e, done = outcome.aggregate, outcome.result
             total, grade, flags = e.summary()
             return {
                 "id": str(e.id),

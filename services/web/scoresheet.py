@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from services.files.sheets import Sheet, SheetRow
 
 HEADERS = (
     "编号",
@@ -43,33 +44,6 @@ LEVELS = HEADERS[1:4]
 WIDTHS = (8, 10, 12, 26, 7, 40, 14, 14, 8, 7, 30, 30, 20, 20)
 TOTAL_LABEL, GRADE_LABEL = "合计", "等级"
 DEDUCTION_LINE = re.compile(r"^\s*扣?\s*(\d+(?:\.\d+)?)\s*分\s*[：:]\s*(.+?)\s*$")
-
-
-@dataclass
-class SheetRow:
-    """One indicator row as the sheet states it (text as typed, numbers as Decimal); written the same way."""
-
-    line: int  # the Excel row number, for messages (0 when writing)
-    key: str
-    level: int
-    name: str
-    weight: Decimal | None
-    standard: str
-    target: str | None
-    actual: str | None
-    score: Decimal | None
-    deductions: list[tuple[Decimal, str]]
-    deviation: str
-    definition: str | None
-    inputs: str | None
-
-
-@dataclass
-class Sheet:
-    rows: list[SheetRow] = field(default_factory=list)
-    total: Decimal | None = None
-    grade: str | None = None
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message): rows not understood
 
 
 # ---- writing ------------------------------------------------------------------------------------

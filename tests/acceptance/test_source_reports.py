@@ -11,10 +11,10 @@ import pytest
 
 from domain.context import Actor
 from domain.errors import AlreadyExists
-from services.app.application import build_application
 from services.cli import main
 from services.commands.demo import seed_demo
 from services.commands.imports import import_report
+from services.compose import build_application
 from services.files.loader import load_report
 from services.files.scorer import Scored, score_report, walk
 
@@ -184,7 +184,7 @@ def test_every_report_imports_into_postgres_and_reads_back_the_same(
     database_url: str, event_count: Callable[[], int]
 ) -> None:
     app = build_application(database_url)
-    with app:
+    try:
         summary = seed_demo(app, REPORTS)
         assert len(summary.imported) == 10 and summary.skipped == []
         for path in sorted(REPORTS.glob("*.yaml")):
@@ -201,3 +201,5 @@ def test_every_report_imports_into_postgres_and_reads_back_the_same(
         assert event_count() == before
         nanchang = app.evaluation(scored("000-nanchang-2022.yaml").evaluation.id)
         assert (nanchang.total(), nanchang.grade()) == (Decimal("99.74"), "优秀")
+    finally:
+        app.close()

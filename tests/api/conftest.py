@@ -19,18 +19,20 @@ import psycopg
 import pytest
 import uvicorn
 
-from domain.context import Actor
 from domain.tenants import Role, TenantLevel
-from services.api.app import create_app
 from services.api.auth import TokenConfig, issue
-from services.api.server import config
-from services.app.application import build_application
 from services.commands.demo import seed_demo
-from services.commands.projections import ensure_all, run_projectors
+from services.commands.projections import run_projectors
+from services.commands.serve import config
+from services.compose import build_api, build_application, install
+from services.runtime.settings import Settings
 from tests.conftest import fresh_database
+from tests.support import register
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
-TOKENS = TokenConfig(secret="test-secret-" + "x" * 40)
+SECRET = "test-secret-" + "x" * 40
+SETTINGS = Settings(jwt_secret=SECRET, rate_limit=0, rebuild_workers=1)
+TOKENS = TokenConfig(secret=SECRET)
 EXTRA_TENANTS = (
     ("360102", "南昌市东湖区医疗保障局", TenantLevel.DISTRICT, "360100"),
     ("360200", "景德镇市医疗保障局", TenantLevel.MUNICIPAL, "360000"),
@@ -105,16 +107,15 @@ def module_database(postgres_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def live(module_database: str) -> Iterator[Live]:
+    install(module_database, SETTINGS)
     app = build_application(module_database)
     seed_demo(app, REPORTS)
-    admin = Actor("setup", "admin", "000000", "setup")
     for code, name, level, parent in EXTRA_TENANTS:
-        app.register_tenant(admin, code, name, level, parent)
+        register(app, code, name, level, parent)
     app.close()
-    ensure_all(module_database)
     stop = threading.Event()
-    followers = run_projectors(module_database, stop)
-    api = create_app(module_database, TOKENS, rate_per_second=0)
+    followers = run_projectors(SETTINGS, module_database, stop)
+    api = build_api(SETTINGS, module_database)
     port = _free_port()
     server = uvicorn.Server(config(api, "127.0.0.1", port))
     thread = threading.Thread(target=server.run, daemon=True)

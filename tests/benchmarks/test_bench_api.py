@@ -1,5 +1,5 @@
 """HTTP API benchmarks (issue 4). The server runs as it is deployed (``python -m
-services.api.server``: uvicorn + uvloop + httptools, JIXIAO_BENCH_WORKERS worker processes,
+services.commands.serve``: uvicorn + uvloop + httptools, JIXIAO_BENCH_WORKERS worker processes,
 default 2 = the machine's cores), the load comes from another process over loopback.
 
 1. Deduction commands/s and p50/p99 over HTTP, next to the same run's in-process eventsourcing
@@ -22,21 +22,19 @@ from typing import Any
 
 import httpx
 
-from domain.context import Actor
-from domain.evaluation import EvaluationKind, Evaluator
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
 from domain.tenants import Role, TenantLevel
 from services.api.auth import TokenConfig, issue
-from services.app.application import build_application
-from services.app.store import postgres_env
-from services.commands.projections import ensure_all
+from services.compose import build_application, install
+from services.eventlog.schema import postgres_env
 from tests.benchmarks.conftest import rate, report
 from tests.benchmarks.test_bench_store import Counter, Plain
+from tests.support import define, evaluation, project, register, staff
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "bench-secret-" + "y" * 40
-ACTOR = Actor("bench", "evaluator", "360100", "bench")
+STAFF = staff("360100", "bench", cid="bench")
 EVALUATIONS = 64
 WORKERS = int(os.environ.get("JIXIAO_BENCH_WORKERS", "2"))  # one per core of the 2-core machine
 CONNECTIONS = 16
@@ -72,27 +70,27 @@ def _load(port: int, seconds: float, rate_: float, connections: int, requests: l
 
 
 def test_http_commands_and_reads(database_url: str) -> None:
+    install(database_url)
     app = build_application(database_url)
-    app.register_tenant(ACTOR, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    tree = [
+        spec
+        for k in range(4)
+        for spec in (
+            IndicatorSpec(f"{k}", f"一级{k}", Decimal(25)),
+            *(
+                IndicatorSpec(f"{k}.{j}", f"指标{k}.{j}", Decimal("2.5"), parent=f"{k}", rule=Manual())
+                for j in range(10)
+            ),
+        )
+    ]
     evs = []
     for i in range(EVALUATIONS):
-        project = app.register_project(ACTOR, "360100", f"H{i}", f"项目{i}", 2023)
-        ev = app.start_evaluation(ACTOR, project.id, EvaluationKind.SELF, Evaluator("自评"))
-
-        def tree(e: Any) -> None:
-            for k in range(4):
-                e.define_indicator(IndicatorSpec(f"{k}", f"一级{k}", Decimal(25)))
-                for j in range(10):
-                    e.define_indicator(
-                        IndicatorSpec(
-                            f"{k}.{j}", f"指标{k}.{j}", Decimal("2.5"), parent=f"{k}", rule=Manual()
-                        )
-                    )
-
-        app.on_evaluation(ACTOR, ev.id, tree)
+        p = project(app, STAFF, f"H{i}", f"项目{i}", 2023)
+        ev = evaluation(app, STAFF, p.id)
+        define(app, STAFF, ev.id, *tree)
         evs.append(str(ev.id))
     app.close()
-    ensure_all(database_url)
     from projections.core.runner import Projector
     from projections.registry import NAMES, projection
 
@@ -112,7 +110,7 @@ def test_http_commands_and_reads(database_url: str) -> None:
         [
             sys.executable,
             "-m",
-            "services.api.server",
+            "services.commands.serve",
             "--host",
             "127.0.0.1",
             "--port",

@@ -26,24 +26,28 @@ from uuid import UUID
 import msgspec
 import psycopg
 import pytest
-from eventsourcing.persistence import Tracking
+from eventsourcing.application import Application
+from eventsourcing.persistence import Mapper, Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 
 from domain.context import Actor
-from domain.evaluation import EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
-from domain.tenants import TenantLevel
-from projections.core.parallel import configured_workers
+from domain.tenants import Role, TenantLevel
 from projections.core.runner import Projector, young_collections_only
-from projections.core.stream import read_batch
 from projections.registry import NAMES, projection
 from projections.timetravel import evaluation_as_of
-from services.app.application import JixiaoApplication, build_application
-from services.app.store import postgres_env
+from services.app.application import JixiaoApplication
+from services.compose import build_application
+from services.eventlog.mapper import MsgspecMapper
+from services.eventlog.schema import TABLE_PREFIX, postgres_env
+from services.eventlog.stream import read_batch
+from services.runtime.settings import Settings
 from tests.benchmarks.conftest import p, report, timings
 from tests.benchmarks.workload import generate
+from tests.support import define, evaluation, project, register, staff
 
 EVENTS = int(os.environ.get("JIXIAO_BENCH_EVENTS", "1000000"))
 RUNNER_SAMPLE = 20_000
@@ -79,6 +83,16 @@ def raw_ceiling(url: str, batch: int) -> tuple[float, int]:
         return n / (time.perf_counter() - started), n
 
 
+class StoredEvents(Application[UUID]):
+    """The library's application on jixiao's event table (its name gives the table,
+    ``jixiao_events``), decoding with jixiao's mapper: what the library's runner follows."""
+
+    name = TABLE_PREFIX
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return MsgspecMapper()
+
+
 class CountingView(PostgresTrackingRecorder):
     """The library's pattern: the view records its tracking position in the same transaction."""
 
@@ -93,7 +107,7 @@ class CountingProjection(Projection[CountingView]):
 def library_runner_rate(url: str) -> float:
     env = {**postgres_env(url), "COUNTINGPROJECTION_CREATE_TABLE": "y"}
     runner = ProjectionRunner(
-        application_class=JixiaoApplication,
+        application_class=StoredEvents,
         projection_class=CountingProjection,
         view_class=CountingView,
         env=env,
@@ -101,10 +115,10 @@ def library_runner_rate(url: str) -> float:
     started = time.perf_counter()
     try:
         with runner:
-            while (runner.view.max_tracking_id(JixiaoApplication.name) or 0) < RUNNER_SAMPLE:
+            while (runner.view.max_tracking_id(StoredEvents.name) or 0) < RUNNER_SAMPLE:
                 time.sleep(0.05)
                 assert time.perf_counter() - started < 600
-            done = runner.view.max_tracking_id(JixiaoApplication.name) or 0
+            done = runner.view.max_tracking_id(StoredEvents.name) or 0
     finally:
         elapsed = time.perf_counter() - started
     return done / elapsed
@@ -117,19 +131,15 @@ def test_rebuild_throughput(loaded: str) -> None:
     lines.append(
         f"library ProjectionRunner (first {RUNNER_SAMPLE:,} events, one per transaction): {library:,.0f} events/s"
     )
-    workers = configured_workers()
+    workers = Settings.from_env().rebuild_workers
     for name in NAMES:
         # partitioned projections: the parallel rebuild users get, and the same in one process
         modes = [workers, 1] if getattr(projection(name), "partitioned", False) and workers > 1 else [1]
         for n in modes:
-            os.environ["JIXIAO_REBUILD_WORKERS"] = str(n)
-            try:
-                with Projector(loaded, projection(name), batch=2000) as proj:
-                    started = time.perf_counter()
-                    done = proj.rebuild()
-                    rate = done / (time.perf_counter() - started)
-            finally:
-                del os.environ["JIXIAO_REBUILD_WORKERS"]
+            with Projector(loaded, projection(name), batch=2000, rebuild_workers=n) as proj:
+                started = time.perf_counter()
+                done = proj.rebuild()
+                rate = done / (time.perf_counter() - started)
             label = f"{name} ({n} {'processes' if n > 1 else 'process'})"
             lines.append(
                 f"rebuild {label:<24}: {rate:>9,.0f} events/s = {rate / ceiling:.2f}× ceiling (goal ≥ 0.35), "
@@ -140,18 +150,19 @@ def test_rebuild_throughput(loaded: str) -> None:
 
 def test_time_travel_p99(database_url: str) -> None:
     app = build_application(database_url)
-    actor = Actor("tt", "evaluator", "360100", "tt")
-    app.register_tenant(actor, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
-    project = app.register_project(actor, "360100", "TT", "时间旅行基准", 2022)
-    ev = app.start_evaluation(actor, project.id, EvaluationKind.SELF, Evaluator("自评"))
-    app.define_indicator(actor, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
+    caller = staff("360100", "tt", Role.EVALUATOR, cid="tt")
+    actor = Actor("tt", "evaluator", "360100", "tt")  # bulk notes: 100 events a save
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    tt = project(app, caller, "TT", "时间旅行基准", 2022)
+    ev = evaluation(app, caller, tt.id, "自评")
+    define(app, caller, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
     for k in range(10):
 
-        def notes(e: Any, k: int = k) -> None:
+        def notes(e: Evaluation, k: int = k) -> None:
             for i in range(100 if k < 9 else 97):
                 e.note_deviation("1", f"说明 {k}-{i}")
 
-        app.on_evaluation(actor, ev.id, notes)
+        app.change(actor, Evaluation, ev.id, notes)
     assert app.evaluation(ev.id).version == 1000
     with psycopg.connect(database_url) as conn:
         stamps = [
@@ -175,7 +186,7 @@ def test_time_travel_p99(database_url: str) -> None:
         def travel() -> None:  # a random instant of the history: up to 99 events past a snapshot
             v = rng.randrange(1, 1001)
             expected = max(i + 1 for i, m in enumerate(moments) if m <= moments[v - 1])
-            assert evaluation_as_of(app, ev.id, at=moments[v - 1]).version == expected
+            assert evaluation_as_of(app.log, ev.id, at=moments[v - 1]).version == expected
 
         for _ in range(10):
             raw(), travel()
@@ -197,9 +208,11 @@ def test_time_travel_p99(database_url: str) -> None:
 def _projectors(url: str, stop: Any) -> None:
     """All projections, in their own process (as `jixiao up` runs them beside the API)."""
     from services.commands.projections import run_projectors
+    from services.compose import install
 
+    install(url)  # as `jixiao up` does before its projectors start
     flag = threading.Event()
-    threads = run_projectors(url, flag)
+    threads = run_projectors(Settings(), url, flag)
     stop.wait()
     flag.set()
     for t in threads:
@@ -208,7 +221,7 @@ def _projectors(url: str, stop: Any) -> None:
 
 def _writer_process(url: str, evs: list[UUID], rate: float, seconds: float, threads: int, out: Any) -> None:
     """Sustain ``rate`` commands/s from ``threads`` threads; report (position, commit time) pairs."""
-    app = build_application(url, cache_size=len(evs) + 10, pool_size=threads)
+    app = build_application(url, pool_size=threads)
     actor = Actor("lag", "evaluator", "360100", "lag")
     commits: list[tuple[int, float]] = []
     lock = threading.Lock()
@@ -222,9 +235,10 @@ def _writer_process(url: str, evs: list[UUID], rate: float, seconds: float, thre
             if due > elapsed:
                 time.sleep(due - elapsed)
             ev = evs[(k * threads + worker) % len(evs)]
-            recordings = app.save(*_note(app, actor, ev, f"w{worker}-{k}"))
+            # the log's save (what ``app.store`` does), which answers the events' positions
+            positions = app.log.append(_note(app, actor, ev, f"w{worker}-{k}"))
             with lock:
-                commits.append((recordings[-1].notification.id, time.perf_counter()))
+                commits.append((positions[-1], time.perf_counter()))
             k += 1
 
     workers = [threading.Thread(target=write, args=(w,)) for w in range(threads)]
@@ -241,13 +255,13 @@ def test_projection_lag_at_500_commands_per_second(database_url: str) -> None:
 
     rate, seconds, processes, threads = 500, 20, 2, 3
     app = build_application(database_url)
-    actor = Actor("lag", "evaluator", "360100", "lag")
-    app.register_tenant(actor, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    caller = staff("360100", "lag", Role.EVALUATOR, cid="lag")
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
     evs: list[UUID] = []
     for i in range(120):
-        project = app.register_project(actor, "360100", f"L{i}", f"项目{i}", 2022)
-        ev = app.start_evaluation(actor, project.id, EvaluationKind.SELF, Evaluator("自评"))
-        app.define_indicator(actor, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
+        li = project(app, caller, f"L{i}", f"项目{i}", 2022)
+        ev = evaluation(app, caller, li.id, "自评")
+        define(app, caller, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
         evs.append(ev.id)
     app.close()
     ctx = multiprocessing.get_context("spawn")
@@ -327,9 +341,10 @@ def test_projection_lag_at_500_commands_per_second(database_url: str) -> None:
 
 
 def _note(app: JixiaoApplication, actor: Actor, ev: UUID, text: str) -> list[Any]:
+    """The events of one command: a deviation noted on the evaluation as stored."""
     from domain.context import acting
 
     e = app.evaluation(ev)
     with acting(actor):
         e.note_deviation("1", text)
-    return [e]
+    return list(e.collect_events())

@@ -24,8 +24,8 @@ import pytest
 
 from domain.evaluation import Evaluation
 from projections.core.runner import wait_until
-from projections.core.stream import read_batch
-from services.app.application import build_application
+from services.compose import build_application
+from services.eventlog.stream import read_batch
 from services.relay.jetstream import StreamSettings
 from services.relay.subjects import TenantTree
 from services.relay.tenancy import parent_of
@@ -155,7 +155,7 @@ def latency_at(url: str, nats_url: str, tmp_path: Path, per_second: int, seconds
                 due = start + i / rate
                 while (now := time.perf_counter()) < due:
                     time.sleep(min(due - now, 0.001))
-                app.on_evaluation(LOADER, ids[i % 2], notes(i, per_commit))
+                app.change(LOADER, Evaluation, ids[i % 2], notes(i, per_commit))
                 done = time.perf_counter()
                 top = _head(conn)  # the only writer: this commit's events end at the head
                 for position in range(top - per_commit + 1, top + 1):

@@ -20,15 +20,19 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from domain.context import Actor
-from domain.evaluation import EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual, RatioToTarget
-from domain.tenants import TenantLevel
-from services.app.application import JixiaoApplication, build_application
-from services.app.store import postgres_env
+from domain.tenants import Role, TenantLevel
+from services.app.application import JixiaoApplication
+from services.app.commands.inputs import RecordActual
+from services.compose import build_application
+from services.eventlog.schema import postgres_env
 from tests.benchmarks.conftest import p, rate, report, timings
+from tests.support import evaluation, project, register, staff
 
-ACTOR = Actor("bench", "evaluator", "360100", "bench")
+CALLER = staff("360100", "bench", Role.EVALUATOR, cid="bench")
+ACTOR = Actor("bench", "evaluator", "360100", "bench")  # bulk setup in one save (``app.change``)
 COMMANDS = 1000
 
 
@@ -58,22 +62,22 @@ def stores(database_url: str) -> Iterator[tuple[JixiaoApplication, Plain]]:
 
 
 def evaluation_of_40(app: JixiaoApplication) -> UUID:
-    app.register_tenant(ACTOR, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
-    project = app.register_project(ACTOR, "360100", "B1", "基准项目", 2022)
-    ev = app.start_evaluation(ACTOR, project.id, EvaluationKind.SELF, Evaluator("自评"))
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    b1 = project(app, CALLER, "B1", "基准项目", 2022)
+    ev = evaluation(app, CALLER, b1.id, "自评")
 
-    def tree(e: object) -> None:
+    def tree(e: Evaluation) -> None:
         for i in range(4):
-            e.define_indicator(IndicatorSpec(f"{i}", f"一级{i}", Decimal(25)))  # type: ignore[attr-defined]
+            e.define_indicator(IndicatorSpec(f"{i}", f"一级{i}", Decimal(25)))
             for j in range(10):
                 rule = RatioToTarget() if j % 2 == 0 else Manual()
-                e.define_indicator(  # type: ignore[attr-defined]
+                e.define_indicator(
                     IndicatorSpec(
                         f"{i}.{j}", f"指标{i}.{j}", Decimal("2.5"), parent=f"{i}", rule=rule, target="≥1000件"
                     )
                 )
 
-    app.on_evaluation(ACTOR, ev.id, tree)
+    app.change(ACTOR, Evaluation, ev.id, tree)
     return ev.id
 
 
@@ -86,7 +90,7 @@ def test_record_actual_and_rescore_vs_plain_eventsourcing(stores: tuple[JixiaoAp
 
     def our_command() -> None:
         n = next(values)
-        ours.record_actual(ACTOR, ev, f"{n % 4}.{(n // 4) % 5 * 2}", f"{900 + n % 200}件")
+        ours.record_actual(CALLER, ev, f"{n % 4}.{(n // 4) % 5 * 2}", RecordActual(f"{900 + n % 200}件"))
 
     def plain_command() -> None:
         c: Counter = plain.repository.get(counter.id)
@@ -117,17 +121,17 @@ def test_load_1000_events_vs_raw_select(stores: tuple[JixiaoApplication, Plain],
     ours, _ = stores
     ev = evaluation_of_40(ours)
     uncached = build_application(database_url)
-    with uncached:
+    try:
         n = 0
         while uncached.evaluation(ev).version < 1000:
             batch_size = min(50, 1000 - uncached.evaluation(ev).version)
 
-            def batch(e: object, start: int = n, size: int = batch_size) -> None:
+            def batch(e: Evaluation, start: int = n, size: int = batch_size) -> None:
                 for k in range(size):
                     key = f"{(start + k) % 4}.{(start + k) % 10}"
-                    e.note_deviation(key, f"偏差说明 {start + k}")  # type: ignore[attr-defined]
+                    e.note_deviation(key, f"偏差说明 {start + k}")
 
-            uncached.on_evaluation(ACTOR, ev, batch)
+            uncached.change(ACTOR, Evaluation, ev, batch)
             n += batch_size
         assert uncached.evaluation(ev).version == 1000
 
@@ -151,6 +155,8 @@ def test_load_1000_events_vs_raw_select(stores: tuple[JixiaoApplication, Plain],
             for _ in range(5):
                 raw_t += timings(raw, 10)
                 load_t += timings(load, 10)
+    finally:
+        uncached.close()
     ratio = p(load_t, 50) / p(raw_t, 50)
     report(
         "load an evaluation of 1,000 events vs raw SELECT of its rows",

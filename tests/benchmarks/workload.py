@@ -21,6 +21,7 @@ from domain.ledger import EntryKind, FundingSource, Project
 from domain.rules import Band, Bands, Manual, Proportional, RatioToTarget
 from domain.tenants import TenantLevel
 from services.app.application import JixiaoApplication
+from tests.support import register
 
 CITY = "360100"
 FUNDS = Bands(
@@ -33,12 +34,11 @@ def counties(n: int) -> list[str]:
 
 
 def register_tenants(app: JixiaoApplication, n_counties: int) -> list[str]:
-    admin = Actor("bench", "admin", CITY, "bench")
-    app.register_tenant(admin, "360000", "江西省医疗保障局", TenantLevel.PROVINCE)
-    app.register_tenant(admin, CITY, "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000")
+    register(app, "360000", "江西省医疗保障局", TenantLevel.PROVINCE)
+    register(app, CITY, "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000")
     codes = counties(n_counties)
     for code in codes:
-        app.register_tenant(admin, code, f"县区{code}医疗保障局", TenantLevel.COUNTY, CITY)
+        register(app, code, f"县区{code}医疗保障局", TenantLevel.COUNTY, CITY)
     return codes
 
 
@@ -143,5 +143,5 @@ def generate(app: JixiaoApplication, target_events: int, n_counties: int = 40, s
             batch += [p, e]
             written += len(p.pending_events) + len(e.pending_events)
             n += 1
-        app.save(*batch)
+        app.store(*batch)
     return written

@@ -22,9 +22,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from domain.context import Actor
-from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
+from domain.tenants import Role
 from services.app.application import JixiaoApplication
 from services.relay.jetstream import POSITION, StreamSettings
 from services.relay.permissions import STREAM
@@ -33,6 +34,7 @@ from services.relay.tracking import SCHEMA
 from services.runtime.nats import EmbeddedNats, start_nats
 from tests.conftest import REPO, free_port
 from tests.relay_events import TREE
+from tests.support import define, evaluation, project, staff
 
 PATHS = {"360000": ("360000",), "360100": ("360000", "360100")}
 PATHS |= {"360102": ("360000", "360100", "360102"), "360103": ("360000", "360100", "360103")}
@@ -97,16 +99,16 @@ def event_positions(database_url: str) -> dict[int, str]:
     return {int(p): str(t) for p, t in rows}
 
 
-LOADER = Actor("load", "evaluator", "360102", "relay-load")
+LOADER = Actor("load", "evaluator", "360102", "relay-load")  # bulk notes: many events per save
 
 
 def evaluations(app: JixiaoApplication, tenants: tuple[str, ...] = ("360102", "360103")) -> list[UUID]:
     ids = []
     for i, tenant in enumerate(tenants):
-        actor = Actor("load", "evaluator", tenant, "relay-load")
-        project = app.register_project(actor, tenant, f"R{i}", f"中继项目{i}", 2022)
-        ev = app.start_evaluation(actor, project.id, EvaluationKind.SELF, Evaluator("自评"))
-        app.define_indicator(actor, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
+        caller = staff(tenant, "load", Role.EVALUATOR, cid="relay-load")
+        p = project(app, caller, f"R{i}", f"中继项目{i}", 2022)
+        ev = evaluation(app, caller, p.id)
+        define(app, caller, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
         ids.append(ev.id)
     return ids
 
@@ -120,7 +122,7 @@ def write_notes(app: JixiaoApplication, evaluation: UUID, saves: int, per_save: 
         return write
 
     for s in range(saves):
-        app.on_evaluation(LOADER, evaluation, notes(s * per_save))
+        app.change(LOADER, Evaluation, evaluation, notes(s * per_save))
 
 
 @dataclass(frozen=True)

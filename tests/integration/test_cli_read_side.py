@@ -7,9 +7,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from services.app.application import build_application
 from services.cli import main
 from services.commands.demo import seed_demo
+from services.compose import build_application
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 

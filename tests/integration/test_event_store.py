@@ -6,22 +6,34 @@ import datetime
 import threading
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 
 import psycopg
 import pytest
 
 from domain.context import Actor
 from domain.errors import AlreadyExists, DomainError
-from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.rules import Manual, RatioToTarget
 from domain.tenants import Role, TenantLevel
-from services.app.application import JixiaoApplication, build_application
+from services.app.application import JixiaoApplication
+from services.app.commands.inputs import (
+    RecordActual,
+    RecordEntry,
+    RecordStatedScore,
+    RegisterProject,
+    RegisterUser,
+    ReviseDeduction,
+)
 from services.app.errors import ConflictError
+from services.compose import build_application
+from tests.support import deduct, define, evaluation, events_of, project, register, staff
 
-ADMIN = Actor("admin", "admin", "360100", "corr-admin")
-EVALUATOR = Actor("li.si", "evaluator", "360100", "corr-eval")
+ADMIN = staff("360100", "admin", Role.ADMIN, Role.PREPARER, cid="corr-admin")
+EVALUATOR = staff("360100", "li.si", Role.EVALUATOR, cid="corr-eval")
+EVALUATOR_ACTOR = Actor("li.si", "evaluator", "360100", "corr-eval")  # the generic change's stamp
 
 
 @pytest.fixture
@@ -32,17 +44,17 @@ def app(database_url: str) -> Iterator[JixiaoApplication]:
 
 
 def evaluation_with_tree(app: JixiaoApplication) -> Evaluation:
-    app.register_tenant(ADMIN, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
-    project = app.register_project(ADMIN, "360100", "P1", "医疗保险业务经办能力提升项目", 2022)
-    ev = app.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("南昌市医疗保障局"))
-    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
-    app.define_indicator(
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    p = project(app, ADMIN, "P1", "医疗保险业务经办能力提升项目", 2022)
+    ev = evaluation(app, ADMIN, p.id, "南昌市医疗保障局")
+    return define(
+        app,
         ADMIN,
         ev.id,
+        IndicatorSpec("1", "产出", Decimal(100)),
         IndicatorSpec("1.1", "办件量", Decimal(60), parent="1", rule=RatioToTarget(), target="≥1000件"),
+        IndicatorSpec("1.2", "规范性", Decimal(40), parent="1", rule=Manual()),
     )
-    app.define_indicator(ADMIN, ev.id, IndicatorSpec("1.2", "规范性", Decimal(40), parent="1", rule=Manual()))
-    return app.evaluation(ev.id)
 
 
 def test_refused_commands_store_no_event(
@@ -52,21 +64,20 @@ def test_refused_commands_store_no_event(
     project_id = ev.project_id
     before = event_count()
     refusals = [
-        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(41), "超过分值"),
-        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "9.9", Decimal(1), "未知指标"),
-        lambda: app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "  "),
-        lambda: app.record_actual(EVALUATOR, ev.id, "1.1", "不适用的文字"),
-        lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.record_stated_score("1.2", Decimal(50))),
-        lambda: app.on_evaluation(EVALUATOR, ev.id, lambda e: e.finalize()),
+        lambda: deduct(app, EVALUATOR, ev.id, "D1", "1.2", "41", "超过分值"),
+        lambda: deduct(app, EVALUATOR, ev.id, "D1", "9.9", "1", "未知指标"),
+        lambda: deduct(app, EVALUATOR, ev.id, "D1", "1.2", "1", "  "),
+        lambda: app.record_actual(EVALUATOR, ev.id, "1.1", RecordActual("不适用的文字")),
+        lambda: app.record_stated_score(EVALUATOR, ev.id, "1.2", RecordStatedScore(Decimal(50))),
+        lambda: app.finalize(staff("360100", "wang", Role.REVIEWER), ev.id),
         lambda: app.record_entry(
             ADMIN,
             project_id,
-            EntryKind.EXPENDITURE,
-            FundingSource.CURRENT,
-            Decimal("-5.00"),
-            datetime.date(2022, 5, 1),
+            RecordEntry(
+                EntryKind.EXPENDITURE, FundingSource.CURRENT, Decimal("-5.00"), datetime.date(2022, 5, 1)
+            ),
         ),
-        lambda: app.register_user(ADMIN, "360100", "bad name!", "坏名字", (Role.PREPARER,)),
+        lambda: app.register_user(ADMIN, "360100", RegisterUser("bad name!", "坏名字", [Role.PREPARER])),
     ]
     for refuse in refusals:
         with pytest.raises(DomainError) as info:
@@ -79,16 +90,16 @@ def test_refused_commands_store_no_event(
 def test_refusal_names_the_row(app: JixiaoApplication) -> None:
     ev = evaluation_with_tree(app)
     with pytest.raises(DomainError) as info:
-        app.on_evaluation(EVALUATOR, ev.id, lambda e: e.record_stated_score("1.2", Decimal(50)))
+        app.record_stated_score(EVALUATOR, ev.id, "1.2", RecordStatedScore(Decimal(50)))
     assert "规范性" in str(info.value)
     assert info.value.code == "score.above_weight"
 
 
 def test_every_event_carries_tenant_actor_role_and_correlation(app: JixiaoApplication) -> None:
     ev = evaluation_with_tree(app)
-    app.record_actual(EVALUATOR, ev.id, "1.1", "950件")
-    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(2), "档案不全")
-    events = list(app.events.get(ev.id))
+    app.record_actual(EVALUATOR, ev.id, "1.1", RecordActual("950件"))
+    deduct(app, EVALUATOR, ev.id, "D1", "1.2", "2", "档案不全")
+    events: list[Any] = events_of(app, ev.id)
     assert len(events) >= 6
     for event in events:
         assert event.meta.tenant == "360100"
@@ -103,7 +114,7 @@ def test_every_event_carries_tenant_actor_role_and_correlation(app: JixiaoApplic
 def test_deterministic_ids_refuse_duplicates(app: JixiaoApplication) -> None:
     evaluation_with_tree(app)
     with pytest.raises(AlreadyExists):
-        app.register_project(ADMIN, "360100", "P1", "同一个项目", 2022)
+        app.register_project(ADMIN, "360100", RegisterProject("P1", "同一个项目", 2022))
 
 
 @pytest.mark.parametrize("if_match", [True, False])
@@ -114,7 +125,7 @@ def test_two_concurrent_commands_on_one_version(
     one wins and the other is refused with the current version, storing nothing; without it, the
     loser's save collides, it reloads and decides again, and both are recorded in turn."""
     ev = evaluation_with_tree(app)
-    app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
+    app.record_actual(EVALUATOR, ev.id, "1.1", RecordActual("1000件"))
     version = app.evaluation(ev.id).version
     before = event_count()
     both_loaded = threading.Barrier(2)
@@ -132,7 +143,7 @@ def test_two_concurrent_commands_on_one_version(
             e.apply_deduction(deduction_id, "1.2", Decimal(points), "并发扣分")
 
         try:
-            app.on_evaluation(EVALUATOR, ev.id, decide, version if if_match else None)
+            app.change(EVALUATOR_ACTOR, Evaluation, ev.id, decide, version if if_match else None)
             result = f"ok after {calls}"
         except ConflictError as e:
             result = f"conflict@{e.current_version}"
@@ -158,20 +169,20 @@ def test_stale_expected_version_is_a_conflict_and_stores_nothing(
 ) -> None:
     ev = evaluation_with_tree(app)
     stale = ev.version
-    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "第一次")
+    deduct(app, EVALUATOR, ev.id, "D1", "1.2", "1", "第一次")
     before = event_count()
     with pytest.raises(ConflictError) as info:
-        app.apply_deduction(EVALUATOR, ev.id, "D2", "1.2", Decimal(1), "基于旧版本", expected_version=stale)
+        deduct(app, EVALUATOR, ev.id, "D2", "1.2", "1", "基于旧版本", expected_version=stale)
     assert info.value.current_version == stale + 1
     assert event_count() == before
 
 
 def test_time_travel_by_version(app: JixiaoApplication) -> None:
     ev = evaluation_with_tree(app)
-    app.record_actual(EVALUATOR, ev.id, "1.1", "1000件")
-    app.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(5), "初评")
+    app.record_actual(EVALUATOR, ev.id, "1.1", RecordActual("1000件"))
+    deduct(app, EVALUATOR, ev.id, "D1", "1.2", "5", "初评")
     before_revision = app.evaluation(ev.id).version
-    app.revise_deduction(EVALUATOR, ev.id, "D1", Decimal(2), "复核后调整")
+    app.revise_deduction(EVALUATOR, ev.id, "D1", ReviseDeduction(Decimal(2), "复核后调整"))
     assert app.evaluation(ev.id).total() == Decimal("98.00")
     assert app.evaluation(ev.id, version=before_revision).total() == Decimal("95.00")
 

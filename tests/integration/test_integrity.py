@@ -8,17 +8,18 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from domain.context import Actor
-from domain.tenants import TenantLevel
+from domain.tenants import Role, TenantLevel
 from projections.core.runner import Projector
 from projections.integrity.checkpoints import CheckpointError, export, load_or_create_key, read_verified
 from projections.integrity.verify import Report, verify
 from projections.registry import projection
-from services.app.application import build_application
+from services.app.commands.inputs import RegisterTenant
 from services.commands.demo import seed_demo
+from services.compose import build_application
+from tests.support import staff
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
-ADMIN = Actor("admin", "admin", "341100", "integrity-test")
+ADMIN = staff("341100", "admin", Role.ADMIN, cid="integrity-test")
 
 
 @pytest.fixture
@@ -101,7 +102,9 @@ def test_inserted_event(store: str) -> None:
         ).fetchone()
     assert row is not None
     gap = int(row[0])
-    app.register_tenant(ADMIN, "341181", "天长市医疗保障局", TenantLevel.COUNTY, "341100")  # history goes on
+    app.register_tenant(  # history goes on
+        ADMIN, RegisterTenant("341181", "天长市医疗保障局", TenantLevel.COUNTY, "341100")
+    )
     app.close()
     with Projector(store, projection("integrity")) as p:
         p.catch_up()

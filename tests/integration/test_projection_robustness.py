@@ -15,25 +15,28 @@ from uuid import UUID
 import psycopg
 
 from domain.context import Actor
-from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
 from domain.tenants import TenantLevel
 from projections.core.runner import Projector, wait_until
 from projections.registry import projection
-from services.app.application import JixiaoApplication, build_application
+from services.app.application import JixiaoApplication
+from services.compose import build_application
 from tests.integration.views import view_rows
+from tests.support import deduct, define, evaluation, project, register, staff
 
-ACTOR = Actor("load", "evaluator", "360100", "load")
+CALLER = staff("360100", "load", cid="load")
+ACTOR = Actor("load", "evaluator", "360100", "load")  # the bulk writes' stamp (the generic change)
 
 
 def evaluations(app: JixiaoApplication, n: int) -> list[UUID]:
-    app.register_tenant(ACTOR, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
+    register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL)
     ids = []
     for i in range(n):
-        project = app.register_project(ACTOR, "360100", f"P{i}", f"项目{i}", 2022)
-        ev = app.start_evaluation(ACTOR, project.id, EvaluationKind.SELF, Evaluator("自评"))
-        app.define_indicator(ACTOR, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
+        p = project(app, CALLER, f"P{i}", f"项目{i}", 2022)
+        ev = evaluation(app, CALLER, p.id, "自评")
+        define(app, CALLER, ev.id, IndicatorSpec("1", "规范", Decimal(100), rule=Manual()))
         ids.append(ev.id)
     return ids
 
@@ -53,7 +56,7 @@ def event_positions(url: str) -> list[int]:
 
 def test_sixteen_writers_and_a_tailing_projection_miss_nothing(database_url: str) -> None:
     writers, saves, per_save = 16, 125, 50  # 100,000 events
-    app = build_application(database_url, cache_size=64, pool_size=writers)
+    app = build_application(database_url, pool_size=writers)
     ids = evaluations(app, writers)
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -68,7 +71,7 @@ def test_sixteen_writers_and_a_tailing_projection_miss_nothing(database_url: str
     def write(ev: UUID) -> None:
         try:
             for s in range(saves):
-                app.on_evaluation(ACTOR, ev, notes(s * per_save, per_save))
+                app.change(ACTOR, Evaluation, ev, notes(s * per_save, per_save))
         except BaseException as e:
             errors.append(e)
 
@@ -112,12 +115,12 @@ with Projector(sys.argv[1], projection(sys.argv[2]), batch=int(sys.argv[3])) as 
 
 
 def test_sigkill_mid_batch_then_restart_equals_a_rebuild(database_url: str) -> None:
-    app = build_application(database_url, cache_size=16)
+    app = build_application(database_url)
     ids = evaluations(app, 4)
     for s in range(10):
         for ev in ids:
-            app.on_evaluation(ACTOR, ev, notes(s * 500, 500))  # 20,000 events
-        app.apply_deduction(ACTOR, ids[s % 4], f"D{s}", "1", Decimal("0.5"), f"扣分 {s}")
+            app.change(ACTOR, Evaluation, ev, notes(s * 500, 500))  # 20,000 events
+        deduct(app, CALLER, ids[s % 4], f"D{s}", "1", "0.5", f"扣分 {s}")
     app.close()
     head = event_positions(database_url)[-1]
     for name in ("scorecards", "audit"):
@@ -152,8 +155,7 @@ def test_a_failing_batch_is_retried_and_the_projector_lives_on(database_url: str
     """While its table is missing every batch fails and rolls back; the live projector keeps
     retrying (not a dead thread) and catches up once the table is back."""
     app = build_application(database_url)
-    admin = Actor("admin", "admin", "360000", "c")
-    app.register_tenant(admin, "360000", "江西省医疗保障局", TenantLevel.PROVINCE)
+    register(app, "360000", "江西省医疗保障局", TenantLevel.PROVINCE)
     stop = threading.Event()
     with Projector(database_url, projection("tenants")) as p:
         p.ensure()
@@ -163,7 +165,7 @@ def test_a_failing_batch_is_retried_and_the_projector_lives_on(database_url: str
         follower = threading.Thread(target=p.run, args=(stop.is_set,), kwargs={"idle_wait": 0.1})
         follower.start()
         try:
-            app.register_tenant(admin, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000")
+            register(app, "360100", "南昌市医疗保障局", TenantLevel.MUNICIPAL, "360000")
             with psycopg.connect(database_url, autocommit=True) as conn:
 
                 def position() -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 from domain.tenants import TenantLevel
 from projections.core.runner import wait_until
 from services.api.metrics import Metrics
-from services.app.application import build_application
+from services.app.commands.inputs import RegisterTenant
+from services.compose import build_application
 from services.relay import tracking
 from services.relay.tracking import SCHEMA
 from tests.integration.relay_support import (
@@ -126,7 +127,9 @@ def test_the_relay_position_is_tracked_in_postgres(database_url: str, tmp_path: 
             assert metrics.projection_lag(conn)["relay"] == 4  # never ran: everything waits
         with relay_thread(database_url, server.url):
             assert caught_up(database_url)
-            app.register_tenant(ADMIN, "360104", "青云谱区医疗保障局", TenantLevel.DISTRICT, "360100")
+            app.register_tenant(
+                ADMIN, RegisterTenant("360104", "青云谱区医疗保障局", TenantLevel.DISTRICT, "360100")
+            )
             assert caught_up(database_url)
         app.close()
         with psycopg.connect(database_url, autocommit=True) as conn:

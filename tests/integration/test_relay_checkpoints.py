@@ -17,7 +17,8 @@ from domain.tenants import TenantLevel
 from projections.core.runner import Projector, wait_until
 from projections.integrity import projection as integrity
 from projections.registry import projection
-from services.app.application import build_application
+from services.app.commands.inputs import RegisterTenant
+from services.compose import build_application
 from services.relay.jetstream import POSITION
 from services.relay.permissions import STREAM, downstream_user, inbox_prefix
 from tests.integration.relay_support import (
@@ -96,7 +97,9 @@ def test_a_tenant_registered_while_running_gets_its_user(database_url: str, tmp_
         app = build_application(database_url)
         register_tree(app)
         with relay_thread(database_url, server.url, on_tenants=server.allow):
-            app.register_tenant(ADMIN, "360111", "青山湖区医疗保障局", TenantLevel.DISTRICT, "360100")
+            app.register_tenant(
+                ADMIN, RegisterTenant("360111", "青山湖区医疗保障局", TenantLevel.DISTRICT, "360100")
+            )
             assert wait_until(lambda: "360111" in server.tenants, 20)
             user = downstream_user("360111")
             url = server.credentials.url(f"nats://127.0.0.1:{server.port}", user)

@@ -12,7 +12,7 @@ import nats
 import pytest
 
 from projections.core.runner import wait_until
-from services.app.application import build_application
+from services.compose import build_application
 from services.relay.consumer import consume
 from services.relay.contracts import Message
 from services.relay.permissions import STREAM, downstream_user, inbox_prefix

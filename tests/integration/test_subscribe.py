@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from projections.core.runner import wait_until
-from services.app.application import build_application
+from services.compose import build_application
 from services.relay import contracts
 from services.relay.jetstream import StreamSettings
 from services.relay.subscribe import catch_up, subscribe

@@ -18,21 +18,28 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from domain.context import Actor, acting
 from domain.errors import DomainError
-from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
-from services.app.application import JixiaoApplication, build_application
+from domain.tenants import Role
+from services.app.application import JixiaoApplication
+from services.app.commands.inputs import WithReason
 from services.app.errors import ConflictError
-from services.app.writes import EventWriter, GroupCommitter
-from tests.integration.test_event_store import ADMIN, EVALUATOR, evaluation_with_tree
+from services.app.writes import GroupCommitter
+from services.compose import build_application
+from services.eventlog.background import SnapshotWriter
+from services.eventlog.postgres import PostgresEventLog
+from tests.integration.test_event_store import ADMIN, EVALUATOR, EVALUATOR_ACTOR, evaluation_with_tree
+from tests.support import deduct, define, evaluation, project, staff
 
-OTHER = Actor("wang.wu", "evaluator", "360100", "corr-other")
+OTHER = staff("360100", "wang.wu", Role.EVALUATOR, cid="corr-other")
+ADMIN_ACTOR = Actor("admin", "admin", "360100", "corr-admin")  # the generic change's stamp
 
 
 @pytest.fixture
 def served(database_url: str) -> Iterator[JixiaoApplication]:
-    application = build_application(database_url)
-    application.serve(database_url)
+    application = build_application(database_url, serving=True)
+    application.serve()
     yield application
     application.close()
 
@@ -49,11 +56,14 @@ def _eight_evaluations(app: JixiaoApplication) -> list[uuid.UUID]:
     """Evaluation_with_tree's and seven more, each with one manual indicator "1.2" worth 100."""
     evaluations = [evaluation_with_tree(app).id]
     for i in range(2, 9):
-        project = app.register_project(ADMIN, "360100", f"P{i}", f"项目{i}", 2022)
-        ev = app.start_evaluation(ADMIN, project.id, EvaluationKind.SELF, Evaluator("自评"))
-        app.define_indicator(ADMIN, ev.id, IndicatorSpec("1", "产出", Decimal(100)))
-        app.define_indicator(
-            ADMIN, ev.id, IndicatorSpec("1.2", "规范性", Decimal(100), parent="1", rule=Manual())
+        p = project(app, ADMIN, f"P{i}", f"项目{i}", 2022)
+        ev = evaluation(app, ADMIN, p.id, "自评")
+        define(
+            app,
+            ADMIN,
+            ev.id,
+            IndicatorSpec("1", "产出", Decimal(100)),
+            IndicatorSpec("1.2", "规范性", Decimal(100), parent="1", rule=Manual()),
         )
         evaluations.append(ev.id)
     return evaluations
@@ -69,11 +79,11 @@ def test_concurrent_commands_share_transactions_and_all_succeed(
     assert committer is not None
     saves_before, groups_before = committer.saves, committer.groups
 
-    def deduct(n: int) -> None:  # no If-Match: a collision on the version is retried, never a 409
-        served.apply_deduction(EVALUATOR, evaluations[n % 8], f"D{n}", "1.2", Decimal("0.01"), f"第{n}次")
+    def deduct_nth(n: int) -> None:  # no If-Match: a collision on the version is retried, never a 409
+        deduct(served, EVALUATOR, evaluations[n % 8], f"D{n}", "1.2", "0.01", f"第{n}次")
 
     with ThreadPoolExecutor(16) as pool:
-        list(pool.map(deduct, range(800)))
+        list(pool.map(deduct_nth, range(800)))
     for e, start in starts.items():
         assert _versions(database_url, e) == list(range(1, start + 101))
         assert len(served.evaluation(e).deductions) == 100
@@ -100,11 +110,11 @@ class _Gated:
 
 def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, database_url: str) -> None:
     ev = evaluation_with_tree(served)
-    mapper, v = served.mapper, ev.version
+    mapper, v = served.log.mapper, ev.version
 
     def saves(*notes: str) -> list[list[StoredEvent]]:
         e = served.evaluation(ev.id)
-        with acting(EVALUATOR):
+        with acting(EVALUATOR_ACTOR):
             for note in notes:
                 e.note_deviation("1.2", note)
         return [[mapper.to_stored_event(x)] for x in e.collect_events()]
@@ -112,9 +122,9 @@ def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, da
     one, two, three = saves("一", "二", "三")  # versions v+1, v+2, v+3
     clash = saves("撞")[0]  # another v+1, stored by the first transaction before the group comes
 
-    writer = EventWriter(database_url)
-    gated = _Gated(writer.insert)
-    committer = GroupCommitter(gated.insert_events, closing=writer.close)
+    log = PostgresEventLog(database_url)  # the group commit records through the event log
+    gated = _Gated(log.append_group)
+    committer = GroupCommitter(gated.insert_events, closing=log.aclose)
     results: dict[str, Any] = {}
 
     def run(name: str, stored: list[StoredEvent]) -> None:
@@ -136,6 +146,7 @@ def test_a_colliding_save_is_left_out_of_its_group(served: JixiaoApplication, da
     for t in [first, *threads]:
         t.join(10)
     committer.close()
+    log.close()
     assert isinstance(results["clash"], IntegrityError)
     assert all(isinstance(results[n], list) and len(results[n]) == 1 for n in ("first", "second", "third"))
     assert gated.sizes == [1, 3]  # the first alone, then one group of three, the clash left out of it
@@ -148,29 +159,37 @@ def test_the_command_cache_decides_on_what_another_process_saved(
     served: JixiaoApplication, database_url: str
 ) -> None:
     ev = evaluation_with_tree(served)
-    served.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "一")  # now in the command cache
+    deduct(served, EVALUATOR, ev.id, "D1", "1.2", "1", "一")  # now in the command cache
     other = build_application(database_url)  # another process, as far as the cache can tell
     try:
-        other.apply_deduction(OTHER, ev.id, "D2", "1.2", Decimal(2), "二")
+        deduct(other, OTHER, ev.id, "D2", "1.2", "2", "二")
         # the cache is one version behind: the save collides, the command reloads and decides again
-        served.apply_deduction(EVALUATOR, ev.id, "D3", "1.2", Decimal(3), "三")
+        deduct(served, EVALUATOR, ev.id, "D3", "1.2", "3", "三")
         e = other.evaluation(ev.id)
         assert sorted(e.deductions) == ["D1", "D2", "D3"] and e.scores()["1.2"] == Decimal("34.00")
         # D2 exists although this process never saw it being applied: the domain refuses a repeat
         with pytest.raises(Exception, match="D2"):
-            served.apply_deduction(EVALUATOR, ev.id, "D2", "1.2", Decimal(1), "重复")
+            deduct(served, EVALUATOR, ev.id, "D2", "1.2", "1", "重复")
         # If-Match checks the log, not the cache
         current = e.version
-        other.apply_deduction(OTHER, ev.id, "D4", "1.2", Decimal(1), "四")
+        deduct(other, OTHER, ev.id, "D4", "1.2", "1", "四")
         before = _versions(database_url, ev.id)
         with pytest.raises(ConflictError) as stale:
-            served.on_evaluation(
-                EVALUATOR, ev.id, lambda x: x.note_deviation("1.2", "基于旧版本"), expected_version=current
+            served.change(
+                EVALUATOR_ACTOR,
+                Evaluation,
+                ev.id,
+                lambda x: x.note_deviation("1.2", "基于旧版本"),
+                expected_version=current,
             )
         assert stale.value.current_version == current + 1
         assert _versions(database_url, ev.id) == before
-        served.on_evaluation(
-            EVALUATOR, ev.id, lambda x: x.note_deviation("1.2", "基于新版本"), expected_version=current + 1
+        served.change(
+            EVALUATOR_ACTOR,
+            Evaluation,
+            ev.id,
+            lambda x: x.note_deviation("1.2", "基于新版本"),
+            expected_version=current + 1,
         )
         assert other.evaluation(ev.id).nodes["1.2"].deviation == "基于新版本"
     finally:
@@ -179,26 +198,28 @@ def test_the_command_cache_decides_on_what_another_process_saved(
 
 def test_a_refused_command_leaves_the_cached_state_untouched(served: JixiaoApplication) -> None:
     ev = evaluation_with_tree(served)
-    served.apply_deduction(EVALUATOR, ev.id, "D1", "1.2", Decimal(1), "一")
+    deduct(served, EVALUATOR, ev.id, "D1", "1.2", "1", "一")
 
     def half_then_refuse(e: Evaluation) -> None:
         e.apply_deduction("D2", "1.2", Decimal(1), "二")  # applied to the command's copy only
         raise ValueError("拒绝")
 
     with pytest.raises(ValueError):
-        served.on_evaluation(ADMIN, ev.id, half_then_refuse)
-    served.apply_deduction(EVALUATOR, ev.id, "D3", "1.2", Decimal(1), "三")
+        served.change(ADMIN_ACTOR, Evaluation, ev.id, half_then_refuse)
+    deduct(served, EVALUATOR, ev.id, "D3", "1.2", "1", "三")
     assert sorted(served.evaluation(ev.id).deductions) == ["D1", "D3"]
 
 
 def test_snapshots_are_written_in_the_background_and_match_the_events(database_url: str) -> None:
-    served = build_application(database_url)
-    served.serve(database_url)
+    served = build_application(database_url, serving=True)
+    served.serve()
+    log = served.log  # serving: snapshots go to the background writer's thread
+    assert isinstance(log, PostgresEventLog) and isinstance(log._snapshots, SnapshotWriter)
     try:
         ev = evaluation_with_tree(served)
         start = ev.version
         for n in range(205 - start):
-            served.apply_deduction(EVALUATOR, ev.id, f"D{n}", "1.2", Decimal("0.01"), f"第{n}次")
+            deduct(served, EVALUATOR, ev.id, f"D{n}", "1.2", "0.01", f"第{n}次")
     finally:
         served.close()  # waits for the snapshot thread to write what it was given
     with psycopg.connect(database_url) as conn:
@@ -212,8 +233,8 @@ def test_snapshots_are_written_in_the_background_and_match_the_events(database_u
     assert taken == [100, 200]
     plain = build_application(database_url)
     try:
-        assert plain.stale_snapshots() == []
-        assert plain.history(ev.id).version == 205
+        assert plain.log.stale_snapshots() == []
+        assert plain.log.load(ev.id).version == 205
     finally:
         plain.close()
 
@@ -226,8 +247,8 @@ def _served_on_loop(database_url: str, body: Callable[[JixiaoApplication], Await
     """``body`` on an event loop whose application is served on that loop, like the API's workers."""
 
     async def main() -> T:
-        application = build_application(database_url)
-        application.serve(database_url, loop=asyncio.get_running_loop())
+        application = build_application(database_url, serving=True)
+        application.serve(loop=asyncio.get_running_loop())
         try:
             return await body(application)
         finally:
@@ -260,7 +281,10 @@ def test_commands_on_the_loop_decide_there_and_share_transactions(database_url: 
             return decide
 
         await asyncio.gather(
-            *(app.change_async(EVALUATOR, Evaluation, evaluations[n % 8], deduct(n)) for n in range(800))
+            *(
+                app.change_async(EVALUATOR_ACTOR, Evaluation, evaluations[n % 8], deduct(n))
+                for n in range(800)
+            )
         )
         return threading.get_ident(), committer.saves, committer.groups
 
@@ -279,18 +303,18 @@ def test_a_command_on_the_loop_decides_on_what_another_process_saved(database_ur
     ev = evaluation_with_tree(other)
 
     async def body(app: JixiaoApplication) -> None:
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))  # now in the cache
-        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "D2", "1.2", Decimal(2), "二")
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(1, "1"))  # now in the cache
+        await asyncio.to_thread(deduct, other, OTHER, ev.id, "D2", "1.2", "2", "二")
         # the cache is one version behind: the save collides, the command reloads and decides again
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "3"))
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(3, "3"))
         current = (await asyncio.to_thread(other.evaluation, ev.id)).version
-        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "D4", "1.2", Decimal(1), "四")
+        await asyncio.to_thread(deduct, other, OTHER, ev.id, "D4", "1.2", "1", "四")
         before = _versions(database_url, ev.id)
         with pytest.raises(ConflictError) as stale:  # If-Match is checked against the log
-            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(5), expected_version=current)
+            await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(5), expected_version=current)
         assert stale.value.current_version == current + 1
         assert _versions(database_url, ev.id) == before
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(6), expected_version=current + 1)
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(6), expected_version=current + 1)
 
     _served_on_loop(database_url, body)
     e = other.evaluation(ev.id)
@@ -303,13 +327,13 @@ def test_a_refusal_on_a_cached_state_is_checked_against_the_log(database_url: st
     ev = evaluation_with_tree(other)  # "1.2" is worth 40
 
     async def body(app: JixiaoApplication) -> None:
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "40"))  # cached: "1.2" full
-        await asyncio.to_thread(other.withdraw_deduction, OTHER, ev.id, "D1", "撤回")
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(1, "40"))  # cached: "1.2" full
+        await asyncio.to_thread(other.withdraw_deduction, OTHER, ev.id, "D1", WithReason("撤回"))
         # the cache says the indicator is full; the log says it is empty: the log decides
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(2, "10"))
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(2, "10"))
         before = _versions(database_url, ev.id)
         with pytest.raises(DomainError, match="超过分值"):  # 10 + 35 > 40 on the newest state too
-            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "35"))
+            await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(3, "35"))
         assert _versions(database_url, ev.id) == before
 
     _served_on_loop(database_url, body)
@@ -332,7 +356,7 @@ def test_a_command_that_keeps_losing_decides_holding_the_table_lock(
         async def reload_then_lose(*args: Any) -> Any:  # the other worker saves during every reload
             state = await reload(*args)
             n = next(saves)
-            await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, f"O{n}", "1.2", Decimal(1), "抢先")
+            await asyncio.to_thread(deduct, other, OTHER, ev.id, f"O{n}", "1.2", "1", "抢先")
             return state
 
         def spy(*args: Any) -> Any:
@@ -343,19 +367,19 @@ def test_a_command_that_keeps_losing_decides_holding_the_table_lock(
         monkeypatch.setattr(app, "_change_locked", spy)
         # a load, O0 saves, the save collides; a catch-up, O1 saves, it collides again: the third
         # attempt decides holding the event table's lock
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(1, "1"))
         assert used == [1]
-        await asyncio.to_thread(other.apply_deduction, OTHER, ev.id, "Y", "1.2", Decimal(30), "大额")
+        await asyncio.to_thread(deduct, other, OTHER, ev.id, "Y", "1.2", "30", "大额")
         # 3 + 30 = 33 of 40: on the cached state 7 fits (collides with Y), after the catch-up too
         # (collides with O2), under the lock, with O2's point, 41 > 40: refused on the newest state
         before = _versions(database_url, ev.id)
         with pytest.raises(DomainError, match="超过分值"):
-            await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "7"))
+            await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(3, "7"))
         assert used == [1, 1]
         assert len(_versions(database_url, ev.id)) == len(before) + 1  # O2 only
 
     _served_on_loop(database_url, body)
-    e = other.history(ev.id, use_snapshots=False)
+    e = other.log.load(ev.id, use_snapshots=False)
     assert set(e.deductions) == {"D1", "O0", "O1", "Y", "O2"}
     assert _versions(database_url, ev.id) == list(range(1, e.version + 1))
     other.close()
@@ -367,14 +391,14 @@ def test_threads_and_the_loop_meeting_on_one_aggregate_all_succeed(database_url:
     start = ev.version
 
     async def body(app: JixiaoApplication) -> None:
-        def in_thread(n: int) -> None:  # the path of commands with an Idempotency-Key
-            app.on_evaluation(EVALUATOR, ev.id, _deduct(n))
+        def in_thread(n: int) -> None:  # the path of commands with an Idempotency-Key (app.execute)
+            deduct(app, EVALUATOR, ev.id, f"D{n}", "1.2", "0.01", f"第{n}次")  # = _deduct(n)
 
         await asyncio.gather(
             *(
                 asyncio.to_thread(in_thread, n)
                 if n % 2
-                else app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(n))
+                else app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(n))
                 for n in range(120)
             )
         )
@@ -394,12 +418,12 @@ def test_a_refusal_on_the_loop_stores_nothing_and_leaves_the_cache_untouched(dat
         raise ValueError("拒绝")
 
     async def body(app: JixiaoApplication) -> None:
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(1, "1"))
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(1, "1"))
         before = _versions(database_url, ev.id)
         with pytest.raises(ValueError):
-            await app.change_async(EVALUATOR, Evaluation, ev.id, half_then_refuse)
+            await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, half_then_refuse)
         assert _versions(database_url, ev.id) == before
-        await app.change_async(EVALUATOR, Evaluation, ev.id, _deduct(3, "1"))
+        await app.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, _deduct(3, "1"))
 
     _served_on_loop(database_url, body)
     assert sorted(plain.evaluation(ev.id).deductions) == ["D1", "D3"]
@@ -421,10 +445,10 @@ def test_threads_and_other_loops_hand_their_commands_to_the_committers_loop(
 
         return run
 
-    served.on_evaluation(EVALUATOR, ev.id, decide(1))  # from this thread
+    served.change(EVALUATOR_ACTOR, Evaluation, ev.id, decide(1))  # from this thread
 
     async def main() -> None:  # from a loop that is not the committer's
-        await served.change_async(EVALUATOR, Evaluation, ev.id, decide(2))
+        await served.change_async(EVALUATOR_ACTOR, Evaluation, ev.id, decide(2))
 
     asyncio.run(main())
     assert deciders == [committer._thread.ident] * 2
@@ -432,6 +456,6 @@ def test_threads_and_other_loops_hand_their_commands_to_the_committers_loop(
     with pytest.raises(RuntimeError, match="block"):  # waiting on the committer's own loop would hang it
 
         async def blocking() -> None:
-            served.on_evaluation(EVALUATOR, ev.id, decide(3))
+            served.change(EVALUATOR_ACTOR, Evaluation, ev.id, decide(3))
 
         committer.call(blocking())

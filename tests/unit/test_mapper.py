@@ -11,7 +11,8 @@ import pytest
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
-from services.app.mapper import MsgspecMapper
+from services.eventlog.mapper import MsgspecMapper
+from services.eventlog.topics import Topics
 
 
 class Account(Aggregate):
@@ -36,8 +37,14 @@ class Account(Aggregate):
         self.balance = Decimal(0)
 
 
-MAPPER = MsgspecMapper()
-DEPOSITED = f"{__name__}:Account.Deposited"
+ACCOUNT = f"{__name__}:Account"
+DEPOSITED = f"{ACCOUNT}.Deposited"
+MAPPER = MsgspecMapper(
+    Topics(
+        aggregates={ACCOUNT: Account},
+        events={f"{ACCOUNT}.Opened": Account.Opened, DEPOSITED: Account.Deposited},
+    )
+)
 
 
 def test_round_trip_keeps_decimal_and_time() -> None:

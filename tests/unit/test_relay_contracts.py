@@ -12,8 +12,8 @@ import jsonschema_rs
 import msgspec
 import pytest
 
-from projections.core.stream import Envelope
-from services.app.application import build_in_memory
+from services.compose import build_in_memory
+from services.eventlog.stream import Envelope
 from services.relay import contracts
 from services.relay.subjects import UNKNOWN, TenantTree, checkpoint_subject, subtree
 from services.relay.translate import Outgoing, Translator, internal_event_classes, type_name_of
@@ -26,10 +26,11 @@ def published() -> list[Outgoing]:
     app = build_in_memory()
     every_kind_of_event(app)
     translator = Translator(TenantTree(lambda code: UNKNOWN))  # every tenant is learned from the events
+    decode = app.log.mapper.decode_row
     out = []
-    for n in app.recorder.select_notifications(start=1, limit=10_000):
-        event = app.mapper.to_domain_event(n)
-        env = Envelope(n.id, n.originator_id, n.originator_version, n.topic, n.state, event)
+    for position, oid, version, topic, state in app.log.read(after=0, limit=10_000):
+        event = decode(oid, version, topic, state)
+        env = Envelope(position, oid, version, topic, state, event)
         out.append(translator.outgoing(env))
     return out
 
@@ -55,10 +56,7 @@ def test_the_fast_path_from_stored_rows_gives_the_same_bytes(messages: list[Outg
     app = build_in_memory()
     every_kind_of_event(app)
     translator = Translator(TenantTree(lambda code: UNKNOWN))
-    rows = [
-        (n.id, n.originator_id, n.originator_version, n.topic, n.state)
-        for n in app.recorder.select_notifications(start=1, limit=10_000)
-    ]
+    rows = app.log.read(after=0, limit=10_000)
     fast = [translator.outgoing_row(row) for row in rows]
     assert [
         (f.subject, json.loads(f.data) | {"occurred_at": "", "aggregate_id": "", "correlation_id": ""})
@@ -69,9 +67,8 @@ def test_the_fast_path_from_stored_rows_gives_the_same_bytes(messages: list[Outg
     ]  # two separate histories: only times, ids and correlation ids differ
     same = Translator(TenantTree(lambda code: UNKNOWN))
     for row in rows:
-        env = Envelope(
-            *row, app.mapper.to_domain_event(app.recorder.select_notifications(start=row[0], limit=1)[0])
-        )
+        stored = app.log.read(after=row[0] - 1, limit=1)[0]
+        env = Envelope(*row, app.log.mapper.decode_row(*stored[1:]))
         assert same.outgoing_row(row) == Translator(same.tree).outgoing(env)
 
 

@@ -22,8 +22,8 @@ from domain.evaluation import Evaluation, EvaluationKind, Evaluator
 from domain.indicators import IndicatorSpec, LedgerSource
 from domain.ledger import EntryKind, FundingSource, Project, SourceTotals
 from domain.rules import Band, Bands, Checklist, ChecklistItem, Manual, RatioToTarget, RuleInput
-from services.app.application import replay as fold
-from services.app.mapper import MsgspecMapper
+from services.eventlog.mapper import MsgspecMapper
+from services.eventlog.replay import replay as fold
 
 ACTOR = Actor("u1", "evaluator", "360100", "corr")
 MAPPER = MsgspecMapper()

@@ -1,9 +1,10 @@
 """Stored-event mapping with msgspec: events are frozen dataclasses, encoded straight to JSON.
 
-Decimal travels as a string, UUID as text, datetimes in ISO 8601 with their zone. The topic
-carries the event's class version when it is above 1 (``module:Class#v2``); an older stored
-version is decoded to a dict and upcast step by step with the event class's
-``upcast_vN_vN+1`` methods — stored events are never rewritten.
+Decimal travels as a string, UUID as text, datetimes in ISO 8601 with their zone. Every class is
+stored under its registered name (``topics.py``), never under its module path; the topic carries
+the event's class version when it is above 1 (``name#v2``); an older stored version is decoded
+to a dict and upcast step by step with the event class's ``upcast_vN_vN+1`` methods — stored
+events are never rewritten.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import resolve_topic
+
+from services.eventlog.topics import TOPICS, Topics
 
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
 _VERSION_MARK = "#v"
@@ -44,20 +47,38 @@ def encode_event(event: Any) -> bytes:
 
 
 class MsgspecMapper(Mapper[UUID]):
-    def __init__(self) -> None:
+    def __init__(self, topics: Topics = TOPICS) -> None:
         super().__init__(transcoder=_NoTranscoder())
+        self.topics = topics
         self._decoders: dict[str, tuple[type[Any], msgspec.json.Decoder[Any], bool]] = {}
+        self._stored_topics: dict[type[Any], str] = {}
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         cls = type(domain_event)
-        version = getattr(cls, "class_version", 1)
-        topic = get_topic(cls) + (f"{_VERSION_MARK}{version}" if version > 1 else "")
+        topic = self._stored_topics.get(cls)
+        if topic is None:
+            version = getattr(cls, "class_version", 1)
+            topic = self.topics.name_of(cls) + (f"{_VERSION_MARK}{version}" if version > 1 else "")
+            self._stored_topics[cls] = topic
+        state = encode_event(domain_event)
+        created_by = getattr(domain_event, "originator_topic", None)
+        if created_by is not None:
+            state = self._pin_aggregate_name(created_by, state)
         return StoredEvent(
             originator_id=domain_event.originator_id,
             originator_version=domain_event.originator_version,
             topic=topic,
-            state=encode_event(domain_event),
+            state=state,
         )
+
+    def _pin_aggregate_name(self, created_by: str, state: bytes) -> bytes:
+        """A creation event names its aggregate class by the library's topic of it, which is the
+        module path; stored, it must be the registered name (the same until a class moves)."""
+        name = self.topics.name_of(resolve_topic(created_by))
+        if name == created_by:
+            return state
+        old = b'"originator_topic":' + _ENCODER.encode(created_by)
+        return state.replace(old, b'"originator_topic":' + _ENCODER.encode(name), 1)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         oid = stored_event.originator_id
@@ -91,7 +112,10 @@ class MsgspecMapper(Mapper[UUID]):
 
     def _decoder_for(self, topic: str) -> tuple[type[Any], msgspec.json.Decoder[Any], bool]:
         base, stored_version = split_topic(topic)
-        cls = resolve_topic(base)
+        try:
+            cls = self.topics.class_of(base)
+        except LookupError as e:
+            raise MapperDeserialisationError(str(e)) from e
         entry = (cls, msgspec.json.Decoder(type=cls), stored_version == getattr(cls, "class_version", 1))
         self._decoders[topic] = entry
         return entry

@@ -1,7 +1,16 @@
-"""Event-store configuration: a PostgreSQL URL → the eventsourcing environment."""
+"""The event table's schema on PostgreSQL: the library's table, made append-only, and the
+function every save goes through.
+
+The table itself is the eventsourcing library's (``postgres_env`` configures it from a libpq URL);
+jixiao adds a trigger that refuses UPDATE, DELETE and TRUNCATE, and ``jixiao_insert_saves``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
 from psycopg.conninfo import conninfo_to_dict
 
 TABLE_PREFIX = "jixiao"
@@ -70,3 +79,29 @@ BEGIN
         ORDER BY r.n;
 END $$;
 """
+
+INSERT_SAVES_SQL = "SELECT * FROM jixiao_insert_saves(%s, %s, %s, %s, %s)"
+
+
+def insert_saves_params(saves: Sequence[Sequence[StoredEvent]]) -> tuple[list[Any], ...]:
+    """``INSERT_SAVES_SQL``'s arguments: the events of all saves, each tagged with its save's index."""
+    flat = [(k, s) for k, save in enumerate(saves) for s in save]
+    return (
+        [k for k, _ in flat],
+        [s.originator_id for _, s in flat],
+        [s.originator_version for _, s in flat],
+        [s.topic for _, s in flat],
+        [s.state for _, s in flat],
+    )
+
+
+def positions_of(rows: Sequence[tuple[int, int | None]], saves: int) -> list[list[int] | None]:
+    """Per save, its events' positions, or None for a save left out (one of its versions exists)."""
+    out: list[list[int] | None] = [[] for _ in range(saves)]
+    for k, position in rows:
+        positions = out[k]
+        if position is None:
+            out[k] = None
+        elif positions is not None:
+            positions.append(position)
+    return out

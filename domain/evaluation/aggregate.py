@@ -1,14 +1,7 @@
-"""Evaluations (评价): one scoring of one project for one year.
-
-Kinds: 单位自评 (self), 部门评价 (department, by the supervising bureau or a third party),
-财政评价 (finance). Lifecycle: draft → submitted → returned / finalized; reopening needs a
-reason. Each indicator's score = the rule's score (recorded with the rule, its version and
-its inputs) minus the active deductions on it, clamped to [0, weight].
-"""
+"""The evaluation aggregate: indicator tree, inputs, rule scores, deductions, lifecycle."""
 
 from __future__ import annotations
 
-import enum
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -19,180 +12,28 @@ from msgspec.structs import replace
 from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.errors import DomainError, InvalidState, NotFound
+from domain.evaluation import events
+from domain.evaluation.values import (
+    EDITABLE,
+    STATUS_LABEL,
+    TAKEN,
+    Deduction,
+    EvaluationKind,
+    Evaluator,
+    Status,
+)
 from domain.grades import DEFAULT_GRADES, GradeScheme
 from domain.ids import evaluation_id
 from domain.indicators import IndicatorSpec, LedgerSource, check_spec
 from domain.ledger import SourceTotals
-from domain.rules import Manual, Outcome, Rule, RuleInput, RuleInputError, evaluate, quantize
+from domain.rules import Manual, Outcome, RuleInput, RuleInputError, evaluate, quantize
 from domain.scorecard import ZERO, IndicatorState, Scorecard
 from domain.values import Comparator, Measure, parse_measure
 
 
-class EvaluationKind(enum.StrEnum):
-    SELF = "self"  # 单位自评
-    DEPARTMENT = "department"  # 部门评价
-    FINANCE = "finance"  # 财政评价
-
-
-class Status(enum.StrEnum):
-    DRAFT = "draft"  # 草稿
-    SUBMITTED = "submitted"  # 已提交
-    RETURNED = "returned"  # 已退回
-    FINALIZED = "finalized"  # 已定稿
-
-
-EDITABLE = (Status.DRAFT, Status.RETURNED)
-
-
-class Evaluator(msgspec.Struct, frozen=True, omit_defaults=True):
-    """The evaluating organisation: the bureau itself, its supervisor, or a third party."""
-
-    name: str
-    third_party: bool = False
-    tenant: str | None = None  # the evaluating bureau's code when it is a bureau
-
-
-class Deduction(msgspec.Struct, frozen=True, omit_defaults=True):
-    deduction_id: str
-    key: str
-    points: Decimal
-    reason: str
-    active: bool = True
-
-
-TAKEN = "_taken"  # the aggregate's memo of deducted_by_key, kept in step by the deduction events
-
-
-def _taken_moves(aggregate: Any, key: str, delta: Decimal) -> None:
-    """A deduction event moved ``key``'s active points by ``delta``: the memo follows (when there
-    is one). Points are positive, so a sum back at zero means no active deduction is left, and
-    the key goes, as in a fresh count."""
-    taken: dict[str, Decimal] | None = aggregate.__dict__.get(TAKEN)
-    if taken is None or not delta:
-        return
-    now = taken.get(key, ZERO) + delta
-    if now:
-        taken[key] = now
-    else:
-        del taken[key]
-
-
 class Evaluation(TenantAggregate, Scorecard):
-    """The aggregate: indicator tree, inputs, rule scores, deductions, lifecycle."""
-
-    class Started(TenantAggregate.Created):
-        project_id: UUID
-        year: int
-        kind: EvaluationKind
-        evaluator: Evaluator
-        grade_scheme: GradeScheme
-
-    class IndicatorDefined(TenantAggregate.Event):
-        spec: IndicatorSpec
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.apply_spec(self.spec)
-
-    class ActualRecorded(TenantAggregate.Event):
-        """实际完成值 and inputs; with the resulting score when it changed (one event, one row).
-
-        Like ``IndicatorScored`` it records the rule (with its version) and the weight used.
-        """
-
-        key: str
-        actual: str | None
-        given: RuleInput
-        rule: Rule | None = None
-        weight: Decimal | None = None
-        score: Decimal | None = None
-        explanation: str = ""
-
-        def apply(self, aggregate: Any) -> None:
-            changes: dict[str, Any] = {"actual": self.actual, "given": self.given}
-            if self.score is not None:
-                changes["outcome"] = Outcome(score=self.score, explanation=self.explanation)
-                changes["scored_given"] = self.given
-            aggregate.change_node(self.key, **changes)
-
-    class IndicatorScored(TenantAggregate.Event):
-        """Records the rule (with its version), the weight and the inputs, not just the result."""
-
-        key: str
-        rule: Rule | None
-        weight: Decimal
-        given: RuleInput
-        score: Decimal
-        explanation: str
-
-        def apply(self, aggregate: Any) -> None:
-            outcome = Outcome(score=self.score, explanation=self.explanation)
-            aggregate.change_node(self.key, outcome=outcome, scored_given=self.given)
-
-    class LedgerFiguresSynced(TenantAggregate.Event):
-        figures: SourceTotals
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.ledger = self.figures
-
-    class DeductionApplied(TenantAggregate.Event):
-        deduction_id: str
-        key: str
-        points: Decimal
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.deductions[self.deduction_id] = Deduction(
-                self.deduction_id, self.key, self.points, self.meta.reason
-            )
-            _taken_moves(aggregate, self.key, self.points)
-
-    class DeductionRevised(TenantAggregate.Event):
-        deduction_id: str
-        points: Decimal
-        previous_points: Decimal
-
-        def apply(self, aggregate: Any) -> None:
-            d = aggregate.deductions[self.deduction_id]
-            aggregate.deductions[self.deduction_id] = replace(d, points=self.points, reason=self.meta.reason)
-            if d.active:
-                _taken_moves(aggregate, d.key, self.points - d.points)
-
-    class DeductionWithdrawn(TenantAggregate.Event):
-        deduction_id: str
-
-        def apply(self, aggregate: Any) -> None:
-            d = aggregate.deductions[self.deduction_id]
-            aggregate.deductions[self.deduction_id] = replace(d, active=False)
-            if d.active:
-                _taken_moves(aggregate, d.key, -d.points)
-
-    class DeviationNoted(TenantAggregate.Event):
-        key: str
-        note: str
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.change_node(self.key, deviation=self.note)
-
-    class StatedScoreRecorded(TenantAggregate.Event):
-        key: str
-        score: Decimal
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.change_node(self.key, stated_score=self.score)
-
-    class StatedTotalRecorded(TenantAggregate.Event):
-        total: Decimal | None
-        grade: str | None
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stated_total, aggregate.stated_grade = self.total, self.grade
-
-    class StatusChanged(TenantAggregate.Event):
-        status: Status
-        total: Decimal | None = None
-        grade: str | None = None
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.status = self.status
+    """The aggregate: indicator tree, inputs, rule scores, deductions, lifecycle. Its events are
+    defined in ``events.py``."""
 
     def __init__(
         self,
@@ -230,7 +71,7 @@ class Evaluation(TenantAggregate, Scorecard):
         if not evaluator.name.strip():
             raise DomainError("评价机构名称不能为空", code="evaluation.evaluator_missing")
         evaluation: Evaluation = cls._start(
-            cls.Started,
+            events.Started,
             id=evaluation_id(tenant, project_id, kind.value, evaluator.tenant or evaluator.name),
             tenant=tenant,
             project_id=project_id,
@@ -258,7 +99,7 @@ class Evaluation(TenantAggregate, Scorecard):
         old = self.nodes.get(spec.key)
         if old is not None and old.spec == spec:
             return
-        self._emit(self.IndicatorDefined, reason=reason, spec=spec)
+        self._emit(events.IndicatorDefined, reason=reason, spec=spec)
         node = self.nodes[spec.key]
         if node.given is not None or spec.ledger_source is not None or isinstance(spec.rule, Manual):
             self._rescore(node, node.given or RuleInput())
@@ -278,7 +119,7 @@ class Evaluation(TenantAggregate, Scorecard):
         if not unchanged:
             score = {"rule": node.spec.rule, "weight": node.spec.weight, "score": outcome.score}
             score["explanation"] = outcome.explanation
-        self._emit(self.ActualRecorded, key=key, actual=actual, given=scored_given, **score)
+        self._emit(events.ActualRecorded, key=key, actual=actual, given=scored_given, **score)
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
         target = parse_measure(node.spec.target) if node.spec.target else None
@@ -301,7 +142,7 @@ class Evaluation(TenantAggregate, Scorecard):
         self._editable()
         if figures == self.ledger:
             return
-        self._emit(self.LedgerFiguresSynced, figures=figures)
+        self._emit(events.LedgerFiguresSynced, figures=figures)
         for node in self.nodes.values():
             if node.spec.ledger_source is not None and node.spec.rule is not None:
                 self._rescore(node, node.given or RuleInput(reverse=node.spec.reverse))
@@ -346,7 +187,7 @@ class Evaluation(TenantAggregate, Scorecard):
         if node.outcome is not None and node.outcome.score == outcome.score and node.scored_given == given:
             return
         self._emit(
-            self.IndicatorScored,
+            events.IndicatorScored,
             key=spec.key,
             rule=spec.rule,
             weight=spec.weight,
@@ -378,7 +219,7 @@ class Evaluation(TenantAggregate, Scorecard):
             raise DomainError("扣分编号已存在", code="deduction.duplicate", row=row)
         self._check_points(node, points, row, exclude=None)
         _need_reason(reason, row)
-        self._emit(self.DeductionApplied, reason=reason, deduction_id=deduction_id, key=key, points=points)
+        self._emit(events.DeductionApplied, reason=reason, deduction_id=deduction_id, key=key, points=points)
 
     def revise_deduction(self, deduction_id: str, points: Decimal, reason: str) -> None:
         self._editable()
@@ -390,7 +231,7 @@ class Evaluation(TenantAggregate, Scorecard):
         if points == d.points and reason == d.reason:
             return
         self._emit(
-            self.DeductionRevised,
+            events.DeductionRevised,
             reason=reason,
             deduction_id=deduction_id,
             points=points,
@@ -401,7 +242,7 @@ class Evaluation(TenantAggregate, Scorecard):
         self._editable()
         self._deduction(deduction_id)
         _need_reason(reason, f"扣分 {deduction_id}")
-        self._emit(self.DeductionWithdrawn, reason=reason, deduction_id=deduction_id)
+        self._emit(events.DeductionWithdrawn, reason=reason, deduction_id=deduction_id)
 
     def _deduction(self, deduction_id: str) -> Deduction:
         d = self.deductions.get(deduction_id)
@@ -432,7 +273,7 @@ class Evaluation(TenantAggregate, Scorecard):
         self._editable()
         node = self._node(key)
         if note.strip() != node.deviation:
-            self._emit(self.DeviationNoted, key=key, note=note.strip())
+            self._emit(events.DeviationNoted, key=key, note=note.strip())
 
     def record_stated_score(self, key: str, score: Decimal) -> None:
         """The score a form states for a row: refused above the weight, flagged when it differs."""
@@ -444,24 +285,24 @@ class Evaluation(TenantAggregate, Scorecard):
         if score > node.spec.weight:
             raise DomainError(f"得分 {score} 超过分值 {node.spec.weight}", code="score.above_weight", row=row)
         if score != node.stated_score:
-            self._emit(self.StatedScoreRecorded, key=key, score=score)
+            self._emit(events.StatedScoreRecorded, key=key, score=score)
 
     def record_stated_total(self, total: Decimal | None, grade: str | None = None) -> None:
         self._editable()
         if total is not None and not Decimal(0) <= total <= Decimal(100):
             raise DomainError(f"总分 {total} 必须在 0–100 之间", code="score.total_invalid", row="总分")
         if (total, grade) != (self.stated_total, self.stated_grade):
-            self._emit(self.StatedTotalRecorded, total=total, grade=grade)
+            self._emit(events.StatedTotalRecorded, total=total, grade=grade)
 
     # ---- lifecycle -------------------------------------------------------------------------
     def submit(self) -> None:
         self._editable()
-        self._emit(self.StatusChanged, status=Status.SUBMITTED)
+        self._emit(events.StatusChanged, status=Status.SUBMITTED)
 
     def return_for_revision(self, reason: str) -> None:
         self._require(Status.SUBMITTED, "退回")
         _need_reason(reason, "退回")
-        self._emit(self.StatusChanged, reason=reason, status=Status.RETURNED)
+        self._emit(events.StatusChanged, reason=reason, status=Status.RETURNED)
 
     def finalize(self) -> None:
         self._require(Status.SUBMITTED, "定稿")
@@ -476,15 +317,19 @@ class Evaluation(TenantAggregate, Scorecard):
             )
         total = self.total()
         self._emit(
-            self.StatusChanged, status=Status.FINALIZED, total=total, grade=self.grade_scheme.grade(total)
+            events.StatusChanged, status=Status.FINALIZED, total=total, grade=self.grade_scheme.grade(total)
         )
 
     def reopen(self, reason: str) -> None:
         self._require(Status.FINALIZED, "重新打开")
         _need_reason(reason, "重新打开")
-        self._emit(self.StatusChanged, reason=reason, status=Status.DRAFT)
+        self._emit(events.StatusChanged, reason=reason, status=Status.DRAFT)
 
     # ---- guards ----------------------------------------------------------------------------
+    def check_editable(self) -> None:
+        """Refuse (``InvalidState``) when the lifecycle no longer allows changes."""
+        self._editable()
+
     def _editable(self) -> None:
         if self.status not in EDITABLE:
             raise InvalidState(
@@ -511,14 +356,6 @@ class Evaluation(TenantAggregate, Scorecard):
                 "只能对末级指标评分或扣分", code="indicator.not_leaf", row=f"指标「{node.spec.name}」"
             )
         return node
-
-
-STATUS_LABEL = {
-    Status.DRAFT: "草稿",
-    Status.SUBMITTED: "已提交",
-    Status.RETURNED: "已退回",
-    Status.FINALIZED: "已定稿",
-}
 
 
 def _need_reason(reason: str, row: str) -> None:

@@ -6,10 +6,12 @@ processes. Each worker binds its own listening socket to the same port with ``SO
 the kernel spreads new connections over them; uvicorn's own ``--workers`` shares one socket, and
 there the first process to wake accepts a whole burst of connections while the others idle.
 
-    python -m services.api.server [--host H] [--port P] [--workers N]
+    python -m services.commands.serve [--host H] [--port P] [--workers N]
 
-serves the API alone (everything else from the environment, as ``factory``); ``jixiao up`` serves
-it beside the projectors and the relay, with ``JIXIAO_API_WORKERS`` processes. Workers share
+serves the API alone (settings from the environment; it installs the schema first, its worker
+processes do not); ``jixiao up`` serves it beside the projectors and the relay, with
+``JIXIAO_API_WORKERS`` processes. Each worker builds its application through the composition
+root (``services/compose.py``). Workers share
 nothing but PostgreSQL: each has its own group commit and command cache (a command that finds
 its cache behind another worker's save reloads and decides again).
 """
@@ -17,8 +19,8 @@ its cache behind another worker's save reloads and decides again).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
-import logging
 import os
 import signal
 import socket
@@ -30,36 +32,12 @@ from pathlib import Path
 import uvicorn
 from litestar import Litestar
 
-from services.api.app import create_app
-from services.api.auth import TokenConfig
 from services.runtime.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def factory() -> Litestar:
-    """For ``uvicorn --factory`` / worker processes: everything from the environment."""
-    settings = Settings.from_env()
-    url = os.environ["DATABASE_URL"]
-    logging.getLogger("jixiao.api.access").setLevel(os.environ.get("JIXIAO_ACCESS_LOG", "INFO"))
-    return create_app(
-        url,
-        TokenConfig.from_env(settings.data_dir),
-        rate_per_second=rate_limit(),
-        bench_endpoints=os.environ.get("JIXIAO_BENCH_ENDPOINTS") == "1",
-    )
-
-
-def rate_limit() -> float:
-    raw = os.environ.get("JIXIAO_RATE_LIMIT", "200")
-    try:
-        return float(raw)
-    except ValueError:
-        return 200.0
-
-
 def config(app: Litestar, host: str, port: int) -> uvicorn.Config:
-    logging.getLogger("jixiao.api.access").setLevel(os.environ.get("JIXIAO_ACCESS_LOG", "INFO"))
     return uvicorn.Config(
         app,
         host=host,
@@ -92,23 +70,23 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(
-    app: Litestar, host: str, port: int, workers: int = 1, *, database_url: str, data_dir: Path
-) -> None:
-    """Serve ``app`` in this process and ``workers - 1`` more (``factory`` in each, given this
-    process's database and data directory), until stopped.
+def serve(app: Litestar, settings: Settings, database_url: str, *, workers: int | None = None) -> None:
+    """Serve ``app`` in this process and ``workers - 1`` more (each building its own through the
+    composition root, given this process's database and data directory), until stopped.
 
     The other workers stop with this process: they are terminated on the way out, and each one
     also exits by itself when it finds its parent gone (a SIGKILLed parent runs no clean-up)."""
+    host, port = settings.http_host, settings.http_port
+    count = settings.api_workers if workers is None else workers
     sock = listening_socket(host, port)
-    env = {**os.environ, "DATABASE_URL": database_url, "JIXIAO_DATA_DIR": str(data_dir.resolve())}
+    env = {**_inherited(), **settings.child_environment(database_url)}
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "services.api.server", "--host", host, "--port", str(port), "--child"],
+            [sys.executable, "-m", "services.commands.serve", "--host", host, "--port", str(port), "--child"],
             cwd=ROOT,
             env=env,
         )
-        for _ in range(workers - 1)
+        for _ in range(count - 1)
     ]
     settle_memory()
     try:
@@ -135,23 +113,36 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
 
 
+def _inherited() -> dict[str, str]:
+    """The environment a worker process starts with: this process's, passed on whole (the
+    worker reads its settings from it, as this one did)."""
+    return os.environ.copy()
+
+
 def main(argv: list[str] | None = None) -> int:
+    from services.compose import build_api, install
+
     settings = Settings.from_env()
-    parser = argparse.ArgumentParser(prog="python -m services.api.server", description="jixiao HTTP API")
+    parser = argparse.ArgumentParser(prog="python -m services.commands.serve", description="jixiao HTTP API")
     parser.add_argument("--host", default=settings.http_host)
     parser.add_argument("--port", type=int, default=settings.http_port)
     parser.add_argument("--workers", type=int, default=settings.api_workers)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    database_url = settings.database_url
+    if database_url is None:
+        print("错误：单独运行 API 需要 DATABASE_URL（或使用 jixiao up）", file=sys.stderr)
+        return 2
+    settings = dataclasses.replace(settings, http_host=args.host, http_port=args.port)
     if args.child:
         _exit_with_parent()
+    else:
+        install(database_url, settings)
     serve(
-        factory(),
-        args.host,
-        args.port,
-        1 if args.child else max(1, args.workers),
-        database_url=os.environ["DATABASE_URL"],
-        data_dir=settings.data_dir,
+        build_api(settings),
+        settings,
+        database_url,
+        workers=1 if args.child else max(1, args.workers),
     )
     return 0
 

@@ -14,7 +14,7 @@ from uuid import UUID
 import msgspec
 from psycopg import Cursor
 
-from services.app.mapper import MsgspecMapper, split_topic
+from services.eventlog.mapper import MsgspecMapper, split_topic
 
 EVENTS_TABLE = "jixiao_events"
 CHANNEL = "jixiao_events"  # the library NOTIFYs this channel on every insert

@@ -1,4 +1,5 @@
-"""A filled 评分表 (.xlsx) into an evaluation, row by row, through the domain's own commands.
+"""A filled 评分表 (a sheet: the rows of an .xlsx file, read by ``services/web/scoresheet.py``) into
+an evaluation, row by row, through the domain's own commands.
 
 Same policy as ``jixiao import``: each row goes through the aggregate's command; a refused row
 is reported with the domain's Chinese message and its Excel row number and records nothing,
@@ -18,7 +19,7 @@ the rest carries on; everything accepted is saved in one transaction. What an im
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 
@@ -28,8 +29,34 @@ from domain.evaluation import Evaluation
 from domain.indicators import IndicatorSpec
 from domain.ledger import SourceTotals
 from domain.rules import RuleInput
-from services.files.scorer import Refusal, _Collector
-from services.web.scoresheet import Sheet, SheetRow
+from services.files.scorer import Collector, Refusal
+
+
+@dataclass
+class SheetRow:
+    """One indicator row as the sheet states it (text as typed, numbers as Decimal); written the same way."""
+
+    line: int  # the Excel row number, for messages (0 when writing)
+    key: str
+    level: int
+    name: str
+    weight: Decimal | None
+    standard: str
+    target: str | None
+    actual: str | None
+    score: Decimal | None
+    deductions: list[tuple[Decimal, str]]
+    deviation: str
+    definition: str | None
+    inputs: str | None
+
+
+@dataclass
+class Sheet:
+    rows: list[SheetRow] = field(default_factory=list)
+    total: Decimal | None = None
+    grade: str | None = None
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (line, message): rows not understood
 
 
 @dataclass
@@ -91,7 +118,7 @@ def _inputs(text: str | None) -> RuleInput | None:
 def apply_sheet(
     e: Evaluation, sheet: Sheet, figures: SourceTotals | None, *, may_deduct: bool, source: str
 ) -> Outcome:
-    c = _Collector()
+    c = Collector()
     for line, message in sheet.problems:
         c.refusals.append(Refusal(f"第 {line} 行", message, "import.row_unreadable"))
     parents = {r.key.rsplit(".", 1)[0] for r in sheet.rows if "." in r.key}
@@ -122,7 +149,7 @@ def apply_sheet(
     return Outcome(c.refusals, len(sheet.rows))
 
 
-def _values(c: _Collector, e: Evaluation, r: SheetRow, may_deduct: bool) -> None:
+def _values(c: Collector, e: Evaluation, r: SheetRow, may_deduct: bool) -> None:
     node = e.nodes[r.key]
     row = _row(r)
     try:
@@ -151,7 +178,7 @@ def _values(c: _Collector, e: Evaluation, r: SheetRow, may_deduct: bool) -> None
         _attempt(c, row, lambda: e.record_stated_score(r.key, stated))
 
 
-def _attempt(c: _Collector, row: str, fn: Callable[[], object]) -> None:
+def _attempt(c: Collector, row: str, fn: Callable[[], object]) -> None:
     """Like the collector's attempt, with the Excel row number in front of the domain's row."""
     before = len(c.refusals)
     c.attempt(fn)

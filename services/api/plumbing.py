@@ -1,0 +1,234 @@
+"""What every HTTP feature module shares: the platform's parts, the caller, the policy guard,
+commands with ``If-Match`` / ``Idempotency-Key``, reads of the read models under row-level
+security, and the answers' shapes. The web UI's endpoints use the same public names, so a page
+can show nothing the API itself would refuse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import msgspec
+from anyio import to_thread
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from msgspec import Struct
+from psycopg import Connection
+from psycopg_pool import ConnectionPool
+
+from domain.errors import DomainError
+from domain.evaluation import Evaluation
+from projections.core.scope import SCOPE_LIST_SQL, SCOPE_SUBTREE_SQL
+from services.api.auth import Verifier
+from services.api.idempotency import Idempotency, KeyReused, Recorded, request_hash
+from services.api.metrics import Metrics
+from services.api.problems import Problem, handle
+from services.api.ratelimit import RateLimiter
+from services.app.application import JixiaoApplication
+from services.app.policy import Caller, check_role
+
+T = TypeVar("T")
+_JSON = msgspec.json.Encoder(decimal_format="string")
+
+
+@dataclass
+class Platform:
+    """The parts the handlers share, built by the composition root (``services/platform.py``)."""
+
+    app: JixiaoApplication
+    read_pool: ConnectionPool[Any]  # the application's role: the event table, idempotency records
+    reader_pool: ConnectionPool[Any]  # jixiao_reader, under row-level security: the read models
+    verifier: Verifier
+    idempotency: Idempotency
+    limiter: RateLimiter
+    metrics: Metrics
+    command_cache: int = 2000
+
+    async def start(self) -> None:
+        """On the server's event loop: the group commit runs there (``UnitOfWork.serve``)."""
+        self.app.serve(command_cache=self.command_cache, loop=asyncio.get_running_loop())
+
+    async def stop(self) -> None:
+        await self.app.stop_serving()
+        self.reader_pool.close()
+        self.read_pool.close()
+        self.app.close()
+
+
+class Done(Struct):
+    """A command's answer: the resource and its new version (also in the ETag header)."""
+
+    id: str
+    version: int
+    total: Any = None
+    grade: str | None = None
+    flags: list[dict[str, Any]] | None = None
+
+
+def platform_of(request: ASGIConnection[Any, Any, Any, Any]) -> Platform:
+    p: Platform = request.app.state.platform
+    return p
+
+
+# ---- who calls ------------------------------------------------------------------------------------
+def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    state = connection.scope.setdefault("state", {})
+    known: Caller | None = state.get("caller")
+    if known is not None:
+        return known
+    platform = platform_of(connection)
+    caller = platform.verifier.verify(connection.headers.get("authorization"))
+    wait = platform.limiter.take(caller.token_id or caller.user)
+    if wait > 0:
+        raise Problem(
+            429, f"请求过于频繁，请 {wait:.1f} 秒后重试", "rate_limited", retry_after=max(1, round(wait))
+        )
+    cid = state.get("correlation_id") or uuid.uuid4().hex
+    caller = replace(caller, correlation_id=cid)
+    state["caller"] = caller
+    state["user"] = caller.user
+    return caller
+
+
+def allowed(action: str) -> Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]:
+    """A route guard: the caller's token, then the policy's role check for ``action`` — before the
+    request body is read (an auditor sending an incomplete command is told 403, not 400)."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        check_role(_authenticate(connection), action)
+
+    return guard
+
+
+async def caller_of(request: Request[Any, Any, Any]) -> Caller:
+    """The ``caller`` dependency of every handler (authenticated by its guard already)."""
+    return _authenticate(request)
+
+
+# ---- commands -----------------------------------------------------------------------------------
+def if_match(request: Request[Any, Any, Any]) -> int | None:
+    raw = request.headers.get("if-match")
+    if raw is None or raw.strip() == "*":
+        return None
+    tag = raw.strip().removeprefix("W/").strip('"')
+    try:
+        return int(tag)
+    except ValueError:
+        raise Problem(400, f"If-Match 应为资源的 ETag（版本号），收到 {raw!r}", "request.if_match") from None
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def scorecard_done(e: Evaluation) -> Done:
+    total, grade, flags = e.summary()
+    return Done(
+        id=str(e.id),
+        version=e.version,
+        total=total,
+        grade=grade,
+        flags=[msgspec.to_builtins(f) for f in flags],
+    )
+
+
+def recorded(status: int, done: Done) -> Recorded:
+    return Recorded(status, _JSON.encode(done), etag(done.version))
+
+
+def respond(result: Recorded, key: str | None) -> Response[Any]:
+    headers = {"ETag": result.etag} if result.etag else {}
+    if key is not None:
+        headers["Idempotency-Key"] = key
+    media = "application/json" if result.status < 400 else "application/problem+json"
+    return Response(content=result.body, status_code=result.status, media_type=media, headers=headers)
+
+
+async def run_command(request: Request[Any, Any, Any], run: Callable[[], tuple[int, Done]]) -> Response[Any]:
+    """Run a command on a worker thread, under its Idempotency-Key when one is given: a retry
+    gets the first answer (a refusal included) and stores nothing new."""
+    platform = platform_of(request)
+    key = request.headers.get("idempotency-key")
+
+    def execute() -> Recorded:
+        try:
+            status, done = run()
+        except Exception as e:  # recorded like a success so that a retry sees the same refusal
+            if not isinstance(e, DomainError | Problem):
+                raise
+            response = handle(request, e)
+            return Recorded(response.status_code or 500, _JSON.encode(response.content), None)
+        return recorded(status, done)
+
+    if key is None:
+        result = await to_thread.run_sync(execute)
+    else:
+        if not 1 <= len(key) <= 200:
+            raise Problem(400, "Idempotency-Key 长度应为 1–200 个字符", "request.idempotency_key")
+        body = await request.body()
+        fingerprint = request_hash(request.method, request.url.path, body)
+        owner = request.scope.get("state", {}).get("user", "")
+        try:
+            result, replayed = await to_thread.run_sync(
+                lambda: platform.idempotency.run(owner, key, fingerprint, execute)
+            )
+        except KeyReused:
+            raise Problem(
+                422, "该 Idempotency-Key 已用于另一个不同的请求", "idempotency.key_reused"
+            ) from None
+        if replayed:
+            request.scope["state"]["replayed"] = True
+    return respond(result, key)
+
+
+# ---- queries ------------------------------------------------------------------------------------
+def read_models(
+    platform: Platform,
+    caller: Caller,
+    query: Callable[[Connection[Any]], T],
+    tenants: list[str] | None = None,
+    *,
+    one_statement: bool = False,
+) -> T:
+    """Run a read-model query as jixiao_reader, rows limited to the caller's subtree (RLS).
+
+    The reader pool's connections are jixiao_reader, in autocommit, for their whole life, and
+    only this function uses them: it sets the caller's tenants on the connection first, every
+    time, and a scope that fails to be set raises before any query runs. A query of several
+    statements runs in one transaction (one snapshot); ``one_statement`` saves that
+    transaction's two round trips (the scorecard: one SELECT by primary key)."""
+    with platform.reader_pool.connection() as conn:
+        if tenants is None:
+            conn.execute(SCOPE_SUBTREE_SQL, (caller.tenant,), prepare=True)
+        else:
+            conn.execute(SCOPE_LIST_SQL, (",".join(tenants),), prepare=True)
+        if one_statement:
+            return query(conn)
+        with conn.transaction():
+            return query(conn)
+
+
+def parse_as_of(as_of: str | None) -> datetime.datetime | None:
+    if as_of is None:
+        return None
+    try:
+        at = datetime.datetime.fromisoformat(as_of)
+    except ValueError:
+        raise Problem(
+            400,
+            f"as_of 应为带时区的 ISO 8601 时间，如 2022-12-31T16:00:00+08:00，收到 {as_of!r}",
+            "request.as_of",
+        ) from None
+    if at.tzinfo is None:
+        raise Problem(400, "as_of 时间必须带时区（如 +08:00）", "request.as_of")
+    return at
+
+
+def hidden(what: str = "记录") -> Problem:
+    return Problem(404, f"{what}不存在", "not_found")

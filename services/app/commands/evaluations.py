@@ -1,0 +1,180 @@
+"""Commands on evaluations (评价): the indicator tree, inputs, deductions, the lifecycle, and the
+import of a filled 评分表.
+
+Most decide on the evaluation alone and never leave a server's event loop. Three need another
+aggregate first, loaded by their prepare step: ``SYNC_LEDGER`` and ``SUBMIT`` (the project's
+ledger totals), ``ADOPT_TEMPLATE`` (the template, checked usable by the evaluation's bureau), and
+``IMPORT_SHEET`` (the ledger totals).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.errors import NotFound
+from domain.evaluation import Evaluation, EvaluationKind, Evaluator
+from domain.grades import DEFAULT_GRADES, LONG_GRADES
+from domain.ids import template_id, tenant_id
+from domain.indicators import IndicatorSpec
+from domain.ledger import Project, SourceTotals
+from domain.templates import IndicatorTemplate, usable_by
+from domain.tenants import Tenant
+from services.app.commands.inputs import (
+    AdoptTemplate,
+    ApplyDeduction,
+    NoteDeviation,
+    RecordActual,
+    RecordStatedScore,
+    RecordStatedTotal,
+    ReviseDeduction,
+    StartEvaluation,
+    WithReason,
+)
+from services.app.commands.spec import Change, Create, Loader
+from services.app.policy import Caller, Relation, Target
+from services.files.sheets import Outcome, Sheet, apply_sheet
+
+GRADES = {"default": DEFAULT_GRADES, "long": LONG_GRADES}
+
+
+# ---- starting -------------------------------------------------------------------------------
+def _project(load: Loader, body: tuple[object, StartEvaluation]) -> Project:
+    return load(Project, body[0])  # type: ignore[arg-type]
+
+
+def _start_target(caller: Caller, body: tuple[object, StartEvaluation], p: Project) -> Target:
+    return Target(p.tenant, self_evaluation=body[1].kind is EvaluationKind.SELF)
+
+
+def _start(
+    caller: Caller, relation: Relation, body: tuple[object, StartEvaluation], p: Project
+) -> Evaluation:
+    """Own project: the bureau evaluates itself (or names the third party it commissioned);
+    a descendant's project: the caller's bureau is the evaluator (部门评价 / 财政评价)."""
+    data = body[1]
+    if relation is Relation.OWN and data.third_party:
+        evaluator = Evaluator(data.evaluator_name, third_party=True, tenant=None)
+    else:
+        evaluator = Evaluator(data.evaluator_name, third_party=data.third_party, tenant=caller.tenant)
+    return Evaluation.start(p.tenant, p.id, p.year, data.kind, evaluator, GRADES[data.grades])
+
+
+START_EVALUATION: Create[Evaluation, tuple[object, StartEvaluation], Project] = Create(
+    action=lambda body: "evaluation.start", prepare=_project, target=_start_target, make=_start
+)
+
+
+# ---- what needs another aggregate first ----------------------------------------------------
+def _ledger_totals(load: Loader, e: Evaluation, body: object) -> SourceTotals:
+    return load(Project, e.project_id).total()
+
+
+def _sync_and_submit(e: Evaluation, body: None, figures: SourceTotals) -> None:
+    e.sync_ledger(figures)  # a submitted evaluation carries the ledger as it stood
+    e.submit()
+
+
+SYNC_LEDGER: Change[Evaluation, None, SourceTotals, None] = Change(
+    "evaluation.sync_ledger", Evaluation, lambda e, _, figures: e.sync_ledger(figures), _ledger_totals
+)
+SUBMIT: Change[Evaluation, None, SourceTotals, None] = Change(
+    "evaluation.submit", Evaluation, _sync_and_submit, _ledger_totals
+)
+
+
+@dataclass(frozen=True)
+class Adoption:
+    specs: tuple[IndicatorSpec, ...]
+    reason: str
+
+
+def _template(load: Loader, e: Evaluation, body: AdoptTemplate) -> Adoption:
+    tpl = load(IndicatorTemplate, template_id(body.template_tenant, body.template_name))
+    lineage: list[str] = []
+    current: str | None = e.tenant
+    while current is not None and current not in lineage:
+        lineage.append(current)
+        current = load(Tenant, tenant_id(current)).parent
+    if not usable_by(tpl.tenant, lineage):
+        raise NotFound("模板不存在", code="indicatortemplate.not_found")
+    return Adoption(
+        tpl.specs_at(body.revision), f"采用模板「{tpl.name}」第 {body.revision or tpl.revision} 版"
+    )
+
+
+def _adopt(e: Evaluation, body: AdoptTemplate, adoption: Adoption) -> None:
+    for spec in adoption.specs:
+        e.define_indicator(spec, reason=adoption.reason)
+
+
+ADOPT_TEMPLATE: Change[Evaluation, AdoptTemplate, Adoption, None] = Change(
+    "evaluation.adopt_template", Evaluation, _adopt, _template
+)
+
+
+@dataclass(frozen=True)
+class ImportSheet:
+    """A filled 评分表 as read from its file, where it came from, and whether the caller may
+    deduct (the evaluator role: ``apply_sheet`` refuses a deduction row otherwise)."""
+
+    sheet: Sheet
+    source: str
+    may_deduct: bool
+
+
+def _import(e: Evaluation, body: ImportSheet, figures: SourceTotals) -> Outcome:
+    e.check_editable()  # a finalized evaluation refuses the whole file, not every row
+    return apply_sheet(e, body.sheet, figures, may_deduct=body.may_deduct, source=body.source)
+
+
+IMPORT_SHEET: Change[Evaluation, ImportSheet, SourceTotals, Outcome] = Change(
+    "evaluation.import_sheet", Evaluation, _import, _ledger_totals
+)
+
+
+# ---- on the evaluation alone -----------------------------------------------------------------
+DEFINE_INDICATOR: Change[Evaluation, IndicatorSpec, None, None] = Change(
+    "evaluation.define_indicator", Evaluation, lambda e, spec, _: e.define_indicator(spec)
+)
+RECORD_ACTUAL: Change[Evaluation, tuple[str, RecordActual], None, None] = Change(
+    "evaluation.record_actual",
+    Evaluation,
+    lambda e, body, _: e.record_actual(body[0], body[1].actual, body[1].given),
+)
+NOTE_DEVIATION: Change[Evaluation, tuple[str, NoteDeviation], None, None] = Change(
+    "evaluation.note_deviation", Evaluation, lambda e, body, _: e.note_deviation(body[0], body[1].note)
+)
+RECORD_STATED_SCORE: Change[Evaluation, tuple[str, RecordStatedScore], None, None] = Change(
+    "evaluation.record_stated_score",
+    Evaluation,
+    lambda e, body, _: e.record_stated_score(body[0], body[1].score),
+)
+RECORD_STATED_TOTAL: Change[Evaluation, RecordStatedTotal, None, None] = Change(
+    "evaluation.record_stated_total",
+    Evaluation,
+    lambda e, body, _: e.record_stated_total(body.total, body.grade),
+)
+APPLY_DEDUCTION: Change[Evaluation, ApplyDeduction, None, None] = Change(
+    "evaluation.apply_deduction",
+    Evaluation,
+    lambda e, d, _: e.apply_deduction(d.deduction_id, d.indicator, d.points, d.reason),
+)
+REVISE_DEDUCTION: Change[Evaluation, tuple[str, ReviseDeduction], None, None] = Change(
+    "evaluation.revise_deduction",
+    Evaluation,
+    lambda e, body, _: e.revise_deduction(body[0], body[1].points, body[1].reason),
+)
+WITHDRAW_DEDUCTION: Change[Evaluation, tuple[str, WithReason], None, None] = Change(
+    "evaluation.withdraw_deduction",
+    Evaluation,
+    lambda e, body, _: e.withdraw_deduction(body[0], body[1].reason),
+)
+RETURN_FOR_REVISION: Change[Evaluation, WithReason, None, None] = Change(
+    "evaluation.return", Evaluation, lambda e, body, _: e.return_for_revision(body.reason)
+)
+FINALIZE: Change[Evaluation, None, None, None] = Change(
+    "evaluation.finalize", Evaluation, lambda e, _, __: e.finalize()
+)
+REOPEN: Change[Evaluation, WithReason, None, None] = Change(
+    "evaluation.reopen", Evaluation, lambda e, body, _: e.reopen(body.reason)
+)

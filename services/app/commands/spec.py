@@ -1,0 +1,73 @@
+"""What a command is, as data: its policy action, the aggregate it acts on, the I/O it needs
+before deciding (*prepare*) and the decision itself (*decide*, pure).
+
+``JixiaoApplication`` runs these; the modules beside this one define one constant per command.
+Keeping commands as data is what lets one definition run both on a calling thread
+(``JixiaoApplication.execute``) and on a server's event loop (``execute_async``), with the
+decision never doing I/O and the event loop never blocking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.evaluation import Evaluation
+from services.app.policy import Caller, Relation, Target
+
+A = TypeVar("A", bound=Aggregate)
+B = TypeVar("B")
+P = TypeVar("P")
+R = TypeVar("R")
+T = TypeVar("T", bound=Aggregate)
+
+
+class Loader(Protocol):
+    """Loads an aggregate of the given class (``NotFound`` if there is none): what a prepare
+    step may read. It runs on a worker thread, never on the event loop."""
+
+    def __call__(self, cls: type[T], aggregate_id: UUID, /) -> T: ...
+
+
+def no_prepare(load: Loader, aggregate: Any, body: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Change(Generic[A, B, P, R]):
+    """A command on an existing aggregate of class ``aggregate``.
+
+    ``prepare(load, aggregate, body)`` fetches what the decision needs from other aggregates
+    (run on a worker thread; leave it out when nothing is needed, so that the command never
+    leaves a server's event loop); ``decide(aggregate, body, prepared)`` changes the aggregate
+    and returns what the caller is told, besides the aggregate itself."""
+
+    action: str
+    aggregate: type[A]
+    decide: Callable[[A, B, P], R]
+    prepare: Callable[[Loader, A, B], P] | None = None
+
+
+@dataclass(frozen=True)
+class Create(Generic[A, B, P]):
+    """A command that creates an aggregate.
+
+    ``prepare(load, body)`` reads what the new aggregate needs (a parent bureau, a project);
+    ``target(caller, body, prepared)`` says whose data it becomes, for the policy;
+    ``make(caller, relation, body, prepared)`` creates it (pure)."""
+
+    action: Callable[[B], str]
+    prepare: Callable[[Loader, B], P]
+    target: Callable[[Caller, B, P], Target]
+    make: Callable[[Caller, Relation, B, P], A]
+
+
+def target_of(aggregate: Any) -> Target:
+    """The facts of an existing aggregate the policy decides on."""
+    if isinstance(aggregate, Evaluation):
+        return Target(aggregate.tenant, str(aggregate.id), aggregate.evaluator.tenant)
+    return Target(str(aggregate.tenant))

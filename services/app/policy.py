@@ -1,0 +1,225 @@
+"""Who may do what, where: one policy for every command and query.
+
+A decision depends on three things only:
+
+- the **caller**: user, bureau (tenant), roles, and — for a third-party firm's token — the
+  evaluations granted to it;
+- the **relation** of the caller's bureau to the data's bureau in the tenant tree: ``own``,
+  ``descendant`` (the data belongs to a bureau below the caller's) or ``none``;
+- the **action** (one name per command and per query, ``ACTIONS``).
+
+Each action has a rule: the roles that may run it and a *scope* that reads the relation:
+
+==================  ==========================================================================
+scope               allowed
+==================  ==========================================================================
+``read``            own or descendant data; a third party: its granted evaluations
+``tenant_write``    own bureau only (a descendant's: 403 read-only)
+``evaluation``      the evaluation's own bureau, or the bureau that evaluates it (department
+                    evaluation of a descendant's project); a third party: its granted ones
+``start``           own project (any kind), a descendant's (department/finance kinds only)
+``province``        the platform operator's tenant only
+``platform``        any caller whose role fits (e.g. signing in, one's own profile)
+==================  ==========================================================================
+
+Data outside the caller's reach is answered as *not found*, never as forbidden: its existence
+is not revealed. The role is checked first, before the request's body is read, so an auditor
+who sends an incomplete command is told 403, not 400 (``check_role``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from domain.errors import NotFound
+from domain.tenants import Role
+from services.app.errors import Forbidden
+
+PLATFORM = "000000"  # the platform operator's tenant: its admins register provinces
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls: the person (or system) behind a token, a session or the command line."""
+
+    user: str
+    tenant: str
+    roles: frozenset[Role]
+    evaluations: frozenset[str] = field(default_factory=frozenset)  # a third party's grants
+    correlation_id: str = ""
+    token_id: str = ""
+    operator: bool = False  # the platform's operator at the server's command line
+
+    @property
+    def restricted(self) -> bool:
+        """A third-party evaluator's token: the named evaluations only, nothing else."""
+        return bool(self.evaluations)
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class Relation(enum.StrEnum):
+    OWN = "own"
+    DESCENDANT = "descendant"
+    NONE = "none"
+
+
+class Scope(enum.StrEnum):
+    READ = "read"
+    TENANT_WRITE = "tenant_write"
+    EVALUATION = "evaluation"
+    START = "start"
+    PROVINCE = "province"
+    PLATFORM = "platform"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a decision needs to know of the data acted on."""
+
+    tenant: str
+    evaluation: str | None = None  # the evaluation's id, for third-party grants
+    evaluator_tenant: str | None = None  # the bureau that evaluates (an evaluation's)
+    self_evaluation: bool = False  # a 单位自评 (only its own bureau may start one)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[Role, ...]
+    scope: Scope
+    third_party: bool = False  # whether a restricted (third-party) token may run it at all
+
+
+PREPARE = (Role.PREPARER, Role.EVALUATOR)
+SCORE = (Role.EVALUATOR,)
+REVIEW = (Role.REVIEWER,)
+ADMIN = (Role.ADMIN,)
+HISTORY = (Role.AUDITOR, Role.REVIEWER, Role.ADMIN)  # audit trails and time travel
+ANY = tuple(Role)
+
+ACTIONS: dict[str, Rule] = {
+    # commands
+    "tenant.register": Rule(ADMIN, Scope.TENANT_WRITE),
+    "tenant.register_province": Rule(ADMIN, Scope.PROVINCE),
+    "user.register": Rule(ADMIN, Scope.TENANT_WRITE),
+    "template.publish": Rule((Role.ADMIN, Role.EVALUATOR), Scope.TENANT_WRITE),
+    "project.register": Rule(PREPARE, Scope.TENANT_WRITE),
+    "project.record_entry": Rule(PREPARE, Scope.TENANT_WRITE),
+    "project.record_statement": Rule(PREPARE, Scope.TENANT_WRITE),
+    "project.record_summary": Rule(PREPARE, Scope.TENANT_WRITE),
+    "project.import_file": Rule(PREPARE, Scope.TENANT_WRITE),
+    "evaluation.start": Rule(PREPARE, Scope.START),
+    "evaluation.define_indicator": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.adopt_template": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.record_actual": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.note_deviation": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.record_stated_score": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.record_stated_total": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.sync_ledger": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    # an import may carry deductions: the scoring role is stamped when the caller holds it
+    "evaluation.import_sheet": Rule((Role.EVALUATOR, Role.PREPARER), Scope.EVALUATION, third_party=True),
+    "evaluation.submit": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.apply_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evaluation.revise_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evaluation.withdraw_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evaluation.return": Rule(REVIEW, Scope.EVALUATION, third_party=True),
+    "evaluation.finalize": Rule(REVIEW, Scope.EVALUATION, third_party=True),
+    "evaluation.reopen": Rule(REVIEW, Scope.EVALUATION, third_party=True),
+    # queries
+    "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
+    "tenant.read": Rule(ANY, Scope.READ),
+    "tenant.list_evaluations": Rule(ANY, Scope.READ),
+    "tenant.list_projects": Rule(ANY, Scope.READ),
+    "tenant.rollup": Rule(ANY, Scope.READ),
+    "tenant.dashboard": Rule(ANY, Scope.READ),
+    "project.read_ledger": Rule(ANY, Scope.READ),
+    "project.ledger_history": Rule(HISTORY, Scope.READ),
+    "evaluation.read": Rule(ANY, Scope.READ, third_party=True),
+    "evaluation.export": Rule(ANY, Scope.READ, third_party=True),
+    "evaluation.as_of": Rule(HISTORY, Scope.READ, third_party=True),
+    "evaluation.history": Rule(HISTORY, Scope.READ, third_party=True),
+    "evaluation.integrity": Rule(HISTORY, Scope.READ, third_party=True),
+    "platform.integrity": Rule((Role.AUDITOR, Role.ADMIN), Scope.PLATFORM),
+}
+
+ROLE_LABEL = {
+    Role.PREPARER: "填报人",
+    Role.EVALUATOR: "评价人",
+    Role.REVIEWER: "审核人",
+    Role.AUDITOR: "审计人员",
+    Role.ADMIN: "管理员",
+}
+
+# A third party's time travel needs no history role: its own granted evaluation's versions
+_THIRD_PARTY_ANY_ROLE = frozenset({"evaluation.as_of"})
+
+
+def rule_of(action: str) -> Rule:
+    try:
+        return ACTIONS[action]
+    except KeyError:
+        raise KeyError(f"no policy for action {action!r}") from None
+
+
+def check_role(caller: Caller, action: str) -> Role:
+    """The role the caller acts in for ``action`` (the first of the rule's roles it holds);
+    ``Forbidden`` when it holds none. Needs no data: runs before the request body is read."""
+    rule = rule_of(action)
+    if caller.operator:
+        return rule.roles[0]
+    if caller.restricted and action in _THIRD_PARTY_ANY_ROLE:
+        return next(iter(sorted(caller.roles)), Role.EVALUATOR)
+    for role in rule.roles:
+        if role in caller.roles:
+            return role
+    names = "、".join(ROLE_LABEL[r] for r in rule.roles)
+    raise Forbidden(f"此操作需要以下角色之一：{names}", code="forbidden.role")
+
+
+def authorize(caller: Caller, action: str, target: Target | None, relation: Relation) -> Role:
+    """The whole decision: the role (``check_role``), then the scope against the data.
+    ``relation`` is the caller's bureau's relation to ``target.tenant`` (``Relation.NONE``
+    when there is no target). Returns the role to stamp on the events."""
+    role = check_role(caller, action)
+    if caller.operator:
+        return role
+    rule = rule_of(action)
+    if caller.restricted:
+        granted = target is not None and target.evaluation in caller.evaluations
+        if not rule.third_party or (rule.scope is not Scope.PLATFORM and not granted):
+            raise _hidden(action)
+        return role
+    scope = rule.scope
+    if scope is Scope.PLATFORM:
+        return role
+    if scope is Scope.PROVINCE:
+        if caller.tenant != PLATFORM:
+            raise Forbidden("只有平台管理员可以登记省级单位", code="forbidden.scope")
+        return role
+    if relation is Relation.NONE:
+        raise _hidden(action)
+    if scope is Scope.READ:
+        return role
+    if scope is Scope.TENANT_WRITE:
+        if relation is not Relation.OWN:
+            raise Forbidden("上级单位对下级单位的数据只读", code="forbidden.read_only")
+        return role
+    assert target is not None
+    if scope is Scope.START:
+        if relation is Relation.DESCENDANT and target.self_evaluation:
+            raise Forbidden("自评只能由项目所在单位发起", code="forbidden.read_only")
+        return role
+    # Scope.EVALUATION
+    if relation is Relation.OWN or target.evaluator_tenant == caller.tenant:
+        return role
+    raise Forbidden("上级单位对下级单位的评价只读（部门评价除外）", code="forbidden.read_only")
+
+
+_WHAT = {"tenant": "单位", "user": "单位", "template": "单位", "project": "项目", "evaluation": "评价"}
+
+
+def _hidden(action: str) -> NotFound:
+    what = _WHAT.get(action.partition(".")[0], "记录")
+    return NotFound(f"{what}不存在", code="not_found")

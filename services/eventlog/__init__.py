@@ -1,0 +1,1 @@
+"""The event log: stored events, their stable topics, reading the log in order, replay, snapshots; on PostgreSQL and in memory."""

@@ -1,0 +1,112 @@
+"""The stored name (topic) of every event and aggregate class: an explicit registry.
+
+A topic is what the event table's ``topic`` column holds and what the integrity chain hashes, so
+it must never change once an event is stored. The names below look like module paths because
+they were module paths when the first events were stored (``module:Class.Event``); they are now
+plain names, frozen here. Moving or renaming a class changes only the right-hand side of its
+line; the name stays. A class that is not registered cannot be stored (the mapper refuses it),
+and ``tests/unit/test_topics.py`` replays events written by earlier releases
+(``tests/fixtures/``) to prove they stay readable.
+
+New aggregates take names of the same shape: ``domain.<area>:<Aggregate>.<Event>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from eventsourcing.utils import register_topic
+
+from domain.evaluation import Evaluation
+from domain.evaluation import events as evaluation_events
+from domain.ledger import Project
+from domain.templates import IndicatorTemplate
+from domain.tenants import Tenant, User
+
+
+class UnknownTopic(LookupError):
+    """A stored topic, or an event class, that the registry does not know."""
+
+
+class Topics:
+    """Name ↔ class, both ways. ``aggregates`` are the classes creation events name in their
+    ``originator_topic``; ``events`` every class that is ever stored."""
+
+    def __init__(self, aggregates: Mapping[str, type[Any]], events: Mapping[str, type[Any]]) -> None:
+        self._classes: dict[str, type[Any]] = {**aggregates, **events}
+        if len(self._classes) != len(aggregates) + len(events):
+            raise ValueError("an aggregate and an event share a topic")
+        self._names: dict[type[Any], str] = {}
+        for name, cls in self._classes.items():
+            if cls in self._names:
+                raise ValueError(f"{cls.__qualname__} is registered twice ({self._names[cls]}, {name})")
+            self._names[cls] = name
+        self.aggregates = dict(aggregates)
+        self.events = dict(events)
+
+    def name_of(self, cls: type[Any]) -> str:
+        try:
+            return self._names[cls]
+        except KeyError:
+            raise UnknownTopic(f"{cls.__module__}.{cls.__qualname__} 没有登记事件主题") from None
+
+    def class_of(self, name: str) -> type[Any]:
+        try:
+            return self._classes[name]
+        except KeyError:
+            raise UnknownTopic(f"未登记的事件主题 {name}") from None
+
+    def knows(self, cls: type[Any]) -> bool:
+        return cls in self._names
+
+    def register_with_library(self) -> None:
+        """Creation events name their aggregate (``originator_topic``); the library resolves that
+        name when it folds them, so it must find our names too (its public ``register_topic``)."""
+        for name, cls in self._classes.items():
+            register_topic(name, cls)
+
+
+def _events(owner: Any, prefix: str, names: Iterable[str]) -> dict[str, type[Any]]:
+    """The classes ``owner`` (an aggregate class or a module of events) holds under ``names``."""
+    return {f"{prefix}.{n}": getattr(owner, n) for n in names}
+
+
+TOPICS = Topics(
+    aggregates={
+        "domain.tenants:Tenant": Tenant,
+        "domain.tenants:User": User,
+        "domain.ledger:Project": Project,
+        "domain.templates:IndicatorTemplate": IndicatorTemplate,
+        "domain.evaluation:Evaluation": Evaluation,
+    },
+    events={
+        **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
+        **_events(User, "domain.tenants:User", ("Registered", "RolesChanged")),
+        **_events(
+            Project,
+            "domain.ledger:Project",
+            ("Registered", "EntryRecorded", "StatementRecorded", "SummaryRecorded"),
+        ),
+        **_events(IndicatorTemplate, "domain.templates:IndicatorTemplate", ("Published", "Revised")),
+        **_events(
+            evaluation_events,
+            "domain.evaluation:Evaluation",
+            (
+                "Started",
+                "IndicatorDefined",
+                "ActualRecorded",
+                "IndicatorScored",
+                "LedgerFiguresSynced",
+                "DeductionApplied",
+                "DeductionRevised",
+                "DeductionWithdrawn",
+                "DeviationNoted",
+                "StatedScoreRecorded",
+                "StatedTotalRecorded",
+                "StatusChanged",
+            ),
+        ),
+    },
+)
+TOPICS.register_with_library()

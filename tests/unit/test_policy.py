@@ -1,0 +1,157 @@
+"""The authorization policy, enumerated: every action × every role × every relation × caller kind.
+
+The expectations below are written out independently of ``services/app/policy.py`` (a second
+statement of the same rules): a change to the policy that this table does not share fails here.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from domain.errors import NotFound
+from domain.tenants import Role
+from services.app.errors import Forbidden
+from services.app.policy import ACTIONS, PLATFORM, Caller, Relation, Target, authorize, check_role
+
+P, E, R, A, D = Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN
+ALL = frozenset(Role)
+# action → (roles allowed, scope, a third party's token may run it)
+EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
+    "tenant.register": (frozenset({D}), "tenant_write", False),
+    "tenant.register_province": (frozenset({D}), "province", False),
+    "user.register": (frozenset({D}), "tenant_write", False),
+    "template.publish": (frozenset({D, E}), "tenant_write", False),
+    "project.register": (frozenset({P, E}), "tenant_write", False),
+    "project.record_entry": (frozenset({P, E}), "tenant_write", False),
+    "project.record_statement": (frozenset({P, E}), "tenant_write", False),
+    "project.record_summary": (frozenset({P, E}), "tenant_write", False),
+    "project.import_file": (frozenset({P, E}), "tenant_write", False),
+    "evaluation.start": (frozenset({P, E}), "start", False),
+    **{
+        f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
+        for a in (
+            "define_indicator",
+            "adopt_template",
+            "record_actual",
+            "note_deviation",
+            "record_stated_score",
+            "record_stated_total",
+            "sync_ledger",
+            "import_sheet",
+            "submit",
+        )
+    },
+    **{
+        f"evaluation.{a}": (frozenset({E}), "evaluation", True)
+        for a in ("apply_deduction", "revise_deduction", "withdraw_deduction")
+    },
+    **{f"evaluation.{a}": (frozenset({R}), "evaluation", True) for a in ("return", "finalize", "reopen")},
+    "me.read": (ALL, "platform", True),
+    "tenant.read": (ALL, "read", False),
+    "tenant.list_evaluations": (ALL, "read", False),
+    "tenant.list_projects": (ALL, "read", False),
+    "tenant.rollup": (ALL, "read", False),
+    "tenant.dashboard": (ALL, "read", False),
+    "project.read_ledger": (ALL, "read", False),
+    "project.ledger_history": (frozenset({A, R, D}), "read", False),
+    "evaluation.read": (ALL, "read", True),
+    "evaluation.export": (ALL, "read", True),
+    "evaluation.as_of": (frozenset({A, R, D}), "read", True),
+    "evaluation.history": (frozenset({A, R, D}), "read", True),
+    "evaluation.integrity": (frozenset({A, R, D}), "read", True),
+    "platform.integrity": (frozenset({A, D}), "platform", False),
+}
+ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
+TARGETS = {
+    "plain": Target("341182"),
+    "own_evaluation": Target("341182", "ev-1", "341182"),
+    "evaluated_by_caller": Target("341182", "ev-1", "341100"),
+    "self_evaluation": Target("341182", self_evaluation=True),
+}
+
+
+def expected(action: str, roles: frozenset[Role], relation: Relation, target: str, tenant: str) -> str:
+    allowed, scope, _ = EXPECTED[action]
+    if not roles & allowed:
+        return "403"
+    if scope == "platform":
+        return "ok"
+    if scope == "province":
+        return "ok" if tenant == PLATFORM else "403"
+    if relation is Relation.NONE:
+        return "404"
+    if scope == "read":
+        return "ok"
+    if scope == "tenant_write":
+        return "ok" if relation is Relation.OWN else "403"
+    if scope == "start":
+        return "403" if relation is Relation.DESCENDANT and target == "self_evaluation" else "ok"
+    # evaluation: the evaluated bureau, or the bureau that evaluates it
+    evaluator = TARGETS[target].evaluator_tenant
+    return "ok" if relation is Relation.OWN or evaluator == tenant else "403"
+
+
+def outcome(caller: Caller, action: str, target: Target, relation: Relation) -> str:
+    try:
+        authorize(caller, action, target, relation)
+    except Forbidden:
+        return "403"
+    except NotFound:
+        return "404"
+    return "ok"
+
+
+def test_the_table_names_every_action() -> None:
+    assert set(EXPECTED) == set(ACTIONS)
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_bureau_staff(action: str) -> None:
+    checked = 0
+    for roles, relation, (name, target), tenant in itertools.product(
+        ROLE_SETS, Relation, TARGETS.items(), ("341100", PLATFORM)
+    ):
+        caller = Caller("u", tenant, roles)
+        want = expected(action, roles, relation, name, tenant)
+        assert outcome(caller, action, target, relation) == want, (
+            action,
+            sorted(roles),
+            relation,
+            name,
+            tenant,
+        )
+        checked += 1
+    assert checked == len(ROLE_SETS) * 3 * len(TARGETS) * 2
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_third_party_tokens(action: str) -> None:
+    allowed, _, third_party = EXPECTED[action]
+    for roles, granted, relation in itertools.product(ROLE_SETS, (True, False), Relation):
+        caller = Caller("firm", "000001", roles, evaluations=frozenset({"ev-1"}))
+        target = Target("341182", "ev-1" if granted else "ev-2", None)
+        role_ok = bool(roles & allowed) or action == "evaluation.as_of"
+        if not role_ok:
+            want = "403"
+        elif not third_party or (not granted and EXPECTED[action][1] != "platform"):
+            want = "404"
+        else:
+            want = "ok"
+        assert outcome(caller, action, target, relation) == want, (action, sorted(roles), granted, relation)
+
+
+def test_the_operator_may_do_anything_and_is_stamped_with_the_rules_first_role() -> None:
+    operator = Caller("ops", "341182", frozenset(), operator=True)
+    for action, (allowed, _, _) in EXPECTED.items():
+        role = authorize(operator, action, Target("999999"), Relation.NONE)
+        assert role in allowed
+
+
+def test_roles_are_checked_without_data() -> None:
+    auditor = Caller("a", "360100", frozenset({A}))
+    with pytest.raises(Forbidden) as refused:
+        check_role(auditor, "evaluation.apply_deduction")
+    assert refused.value.code == "forbidden.role" and "评价人" in refused.value.message
+    assert check_role(Caller("m", "360100", frozenset({P, E})), "evaluation.import_sheet") is E
