@@ -41,10 +41,15 @@ from services.web import web_handlers
 _INSTALL_LOCK = 7306  # API workers starting together install one at a time
 
 
+def install_event_log(database_url: str) -> None:
+    """Only the event table and its guard (a relay run on its own reads nothing else)."""
+    PostgresEventLog(database_url).close()
+
+
 def install(database_url: str, settings: Settings | None = None) -> None:
     """The event table and its guard, every read model's schema, the API's tables and the
     reader's scope function. Safe to run again and by several processes at once."""
-    PostgresEventLog(database_url).close()
+    install_event_log(database_url)
     workers = (settings or Settings()).rebuild_workers
     for name in NAMES:
         with Projector(database_url, projection(name), rebuild_workers=workers) as p:

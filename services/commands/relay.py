@@ -14,7 +14,7 @@ import psycopg
 from domain.errors import DomainError
 from projections.integrity.checkpoints import load_or_create_key
 from services.commands.projections import signing_key_path
-from services.eventlog.postgres import PostgresEventLog
+from services.compose import install_event_log
 from services.relay import contracts
 from services.relay.permissions import password_variable, server_config
 from services.relay.relay import Relay
@@ -29,7 +29,7 @@ def start_relay(
     database_url: str, nats_url: str, settings: Settings, stop: threading.Event, server: EmbeddedNats | None
 ) -> threading.Thread:
     """The relay in its own thread and event loop (``jixiao up`` runs it beside the projectors)."""
-    PostgresEventLog(database_url).close()  # the events table exists before the relay reads it
+    install_event_log(database_url)  # the events table exists before the relay reads it
     key = load_or_create_key(signing_key_path(settings))
 
     def follow() -> None:
@@ -81,7 +81,7 @@ def cmd_subscribe(tenant: str, from_position: int | None, since: str | None, cou
         sys.stdout.flush()
 
     with running_services(Settings.from_env()) as endpoints:
-        PostgresEventLog(endpoints.database_url).close()
+        install_event_log(endpoints.database_url)
         asyncio.run(
             subscribe(
                 endpoints.database_url,
@@ -105,7 +105,7 @@ def cmd_nats_config(out: Path | None, store_dir: str, port: int) -> int:
     """A server configuration for every registered tenant; passwords come from the server's
     environment (``$JIXIAO_NATS_PASSWORD_<USER>``), so the file itself holds no secret."""
     with running_services(Settings.from_env()) as endpoints:
-        PostgresEventLog(endpoints.database_url).close()
+        install_event_log(endpoints.database_url)
         with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
             tenants = registered_paths(conn)
     text = server_config(tenants, password_variable, store_dir=store_dir, host="0.0.0.0", port=port)
