@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from domain.base import TenantAggregate
+from domain.base import TenantAggregate, check_id
 from domain.context import Meta
 from domain.errors import DomainError, Flag, NotFound
 from domain.ids import project_id
@@ -203,6 +203,8 @@ class Project(TenantAggregate):
         reason: str = "",
     ) -> LedgerEntry:
         """Record a budget, receipt, expenditure or correction; refuses what cannot be right."""
+        if entry_id is not None:
+            check_id(entry_id, "台账条目编号")
         entry_id = entry_id or f"L{len(self.entries) + 1:04d}"
         row = f"台账 {entry_id}（{ENTRY_LABEL[kind]}，{source.value}）"
         if any(e.entry_id == entry_id for e in self.entries):

@@ -39,7 +39,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # 管理员
 
 
-_CODE = re.compile(r"^\d{6}$")
+_CODE = re.compile(r"^[0-9]{6}$")  # ASCII digits only: ３４１１８９ must not pass for 341189
 
 
 def check_code(code: str) -> None:

@@ -73,27 +73,47 @@ def _parser() -> argparse.ArgumentParser:
     ti.add_argument(
         "--roles", required=True, help="角色，逗号分隔：preparer,evaluator,reviewer,auditor,admin"
     )
-    ti.add_argument("--evaluations", default="", help="第三方评价机构：仅可访问的评价编号，逗号分隔")
+    ti.add_argument("--evaluations", default=None, help="第三方评价机构：仅可访问的评价编号，逗号分隔")
     ti.add_argument("--hours", type=float, default=12.0, help="有效小时数（默认 12）")
     return p
 
 
-def cmd_token(tenant: str, user: str, roles: str, evaluations: str, hours: float) -> int:
+def cmd_token(tenant: str, user: str, roles: str, evaluations: str | None, hours: float) -> int:
     import datetime
+    import re
+    import uuid as uuid_module
 
     from domain.tenants import Role
     from services.api.auth import TokenConfig, issue
     from services.runtime.settings import Settings
 
+    if not re.fullmatch(r"[0-9]{6}", tenant):
+        print(f"错误：--tenant 应为一个六位行政区划代码（半角数字），收到 {tenant!r}", file=sys.stderr)
+        return 2
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}", user):
+        print(f"错误：--user 只能由字母、数字和 ._@- 组成（最多 64 个字符），收到 {user!r}", file=sys.stderr)
+        return 2
     try:
         parsed = tuple(Role(r.strip()) for r in roles.split(",") if r.strip())
     except ValueError:
         print(f"错误：未知角色 {roles!r}；可用：{', '.join(r.value for r in Role)}", file=sys.stderr)
         return 2
-    if not parsed or hours <= 0:
-        print("错误：至少一个角色，有效期须大于 0", file=sys.stderr)
+    if not parsed or not 0 < hours <= 24 * 366:
+        print("错误：至少一个角色，有效期须大于 0 且不超过一年", file=sys.stderr)
         return 2
-    grants = tuple(e.strip() for e in evaluations.split(",") if e.strip())
+    grants: tuple[str, ...] = ()
+    if evaluations is not None:  # given: a third party's token, limited to these evaluations
+        grants = tuple(e.strip() for e in evaluations.split(",") if e.strip())
+        try:
+            grants = tuple(str(uuid_module.UUID(e)) for e in grants)
+        except ValueError:
+            print(
+                f"错误：--evaluations 应为逗号分隔的评价编号（UUID），收到 {evaluations!r}", file=sys.stderr
+            )
+            return 2
+        if not grants:
+            print("错误：--evaluations 至少需要一个评价编号（不给此参数则签发本单位的令牌）", file=sys.stderr)
+            return 2
     config = TokenConfig.from_settings(Settings.from_env())
     print(
         issue(

@@ -23,7 +23,7 @@ from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from projections.core.runner import READER_ROLE, Projector
-from projections.core.scope import SUBTREE_FUNCTION_SQL
+from projections.core.scope import load_key
 from projections.registry import NAMES, projection
 from services.api.app import create_app
 from services.api.auth import TokenConfig, Verifier
@@ -57,7 +57,6 @@ def install(database_url: str, settings: Settings | None = None) -> None:
     with ConnectionPool(database_url, min_size=1, max_size=1, open=True) as pool, pool.connection() as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
         conn.execute(IDEMPOTENCY_SQL)
-        conn.execute(SUBTREE_FUNCTION_SQL)
 
 
 def build_application(
@@ -93,6 +92,8 @@ def build_platform(
         conn.execute(f"SET ROLE {READER_ROLE}")
 
     read_pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=2, max_size=pool_size, open=True)
+    with read_pool.connection() as conn:
+        scope_key = load_key(conn)
     reader_pool: ConnectionPool[Any] = ConnectionPool(
         database_url,
         min_size=2,
@@ -109,6 +110,7 @@ def build_platform(
         idempotency=PostgresIdempotency(read_pool),
         limiter=RateLimiter(settings.rate_limit, burst=max(1, int(settings.rate_limit * 2))),
         metrics=Metrics(NAMES),
+        scope_key=scope_key,
         command_cache=command_cache,
     )
 

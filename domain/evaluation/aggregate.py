@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 from msgspec.structs import replace
 
-from domain.base import TenantAggregate
+from domain.base import TenantAggregate, check_id
 from domain.context import Meta
 from domain.errors import DomainError, InvalidState, NotFound
 from domain.evaluation import events
@@ -213,6 +213,7 @@ class Evaluation(TenantAggregate, Scorecard):
 
     def apply_deduction(self, deduction_id: str, key: str, points: Decimal, reason: str) -> None:
         self._editable()
+        check_id(deduction_id, "扣分编号")
         node = self._leaf(key)
         row = f"扣分 {deduction_id}（指标「{node.spec.name}」）"
         if deduction_id in self.deductions:

@@ -25,7 +25,7 @@ import psycopg
 from psycopg import Connection, Cursor
 
 from domain.errors import DomainError
-from projections.core import parallel
+from projections.core import parallel, scope
 from services.eventlog.stream import (
     CHANNEL,
     Envelope,
@@ -92,17 +92,19 @@ def _create_schema(cur: Cursor[Any], projection: Projection, schema: str, *, bul
 
 
 READER_ROLE = "jixiao_reader"
-SCOPE_SETTING = "jixiao.tenants"
+_GLOBAL_LOCK = 7307  # the role, the scope key and function: one installer at a time
 
 
 def protect(cur: Cursor[Any], schema: str) -> None:
     """Row-level security, the second wall behind the API's own checks: the API reads as
-    ``jixiao_reader`` with ``jixiao.tenants`` set to the caller's visible tenants, and every
-    table carrying a tenant column shows only those rows (no setting: no rows)."""
+    ``jixiao_reader`` with a signed scope (``projections/core/scope.py``), and every table
+    carrying a tenant column shows only the rows of the scope's tenants (no valid scope: no rows)."""
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (_GLOBAL_LOCK,))
     cur.execute(
         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'jixiao_reader') THEN "
         "CREATE ROLE jixiao_reader NOLOGIN; END IF; END $$"
     )
+    scope.install(cur)
     cur.execute(f"GRANT USAGE ON SCHEMA {schema} TO {READER_ROLE}")
     tables = cur.execute(
         "SELECT t.table_name, bool_or(c.column_name = 'tenant'), bool_or(c.column_name = 'code') "
@@ -120,7 +122,7 @@ def protect(cur: Cursor[Any], schema: str) -> None:
         cur.execute(f"DROP POLICY IF EXISTS tenant_scope ON {schema}.{table}")
         cur.execute(
             f"CREATE POLICY tenant_scope ON {schema}.{table} FOR SELECT TO {READER_ROLE} USING "
-            f"({column} = ANY (string_to_array(current_setting('{SCOPE_SETTING}', true), ',')))"
+            f"({scope.POLICY_EXPRESSION.format(column=column)})"
         )
 
 
@@ -186,6 +188,8 @@ class Projector:
             stored = cur.execute(f"SELECT version FROM {self.schema}.tracking").fetchone() if row else None
             if stored is None:
                 _create_schema(cur, self.projection, self.schema)
+            else:  # an existing view: its policies as this release writes them
+                protect(cur, self.schema)
         if stored is not None and int(stored[0]) != self.projection.version:
             self._rebuild(None)
 

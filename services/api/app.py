@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
+from services.api.bodies import check_request
 from services.api.evaluations import EvaluationController
 from services.api.history import HistoryController
 from services.api.middleware import observe
@@ -52,6 +53,7 @@ def create_app(platform: Platform, *, bench_endpoints: bool = False, more: Seque
             render_plugins=[SwaggerRenderPlugin()],
         ),
         request_max_body_size=MAX_BODY,
+        before_request=check_request,
         middleware=[observe(platform.metrics)],
         on_startup=[platform.start],
         on_shutdown=[platform.stop],

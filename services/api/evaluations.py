@@ -35,7 +35,7 @@ from services.app.commands.inputs import (
     ReviseDeduction,
     WithReason,
 )
-from services.app.commands.spec import Change
+from services.app.commands.spec import Change, target_of
 from services.app.policy import Caller
 
 B = TypeVar("B")
@@ -60,7 +60,10 @@ async def on_evaluation(
     def run() -> tuple[int, Done]:
         return status, scorecard_done(app.execute(caller, command, evaluation_id, body, expected).aggregate)
 
-    return await run_command(request, run)
+    def authorize() -> None:
+        app.authorize(caller, command.action, target_of(app.load(Evaluation, evaluation_id)))
+
+    return await run_command(request, run, authorize)
 
 
 class EvaluationController(Controller):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,7 +25,7 @@ from psycopg_pool import ConnectionPool
 
 from domain.errors import DomainError
 from domain.evaluation import Evaluation
-from projections.core.scope import SCOPE_LIST_SQL, SCOPE_SUBTREE_SQL
+from projections.core.scope import SET_SCOPE_SQL, ScopeKey, listed, subtree
 from services.api.auth import Verifier
 from services.api.idempotency import Idempotency, KeyReused, Recorded, request_hash
 from services.api.metrics import Metrics
@@ -48,6 +49,7 @@ class Platform:
     idempotency: Idempotency
     limiter: RateLimiter
     metrics: Metrics
+    scope_key: ScopeKey
     command_cache: int = 2000
 
     async def start(self) -> None:
@@ -86,9 +88,8 @@ def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     caller = platform.verifier.verify(connection.headers.get("authorization"))
     wait = platform.limiter.take(caller.token_id or caller.user)
     if wait > 0:
-        raise Problem(
-            429, f"请求过于频繁，请 {wait:.1f} 秒后重试", "rate_limited", retry_after=max(1, round(wait))
-        )
+        seconds = max(1, math.ceil(wait))  # the message says what Retry-After says
+        raise Problem(429, f"请求过于频繁，请 {seconds} 秒后重试", "rate_limited", retry_after=seconds)
     cid = state.get("correlation_id") or uuid.uuid4().hex
     caller = replace(caller, correlation_id=cid)
     state["caller"] = caller
@@ -150,9 +151,18 @@ def respond(result: Recorded, key: str | None) -> Response[Any]:
     return Response(content=result.body, status_code=result.status, media_type=media, headers=headers)
 
 
-async def run_command(request: Request[Any, Any, Any], run: Callable[[], tuple[int, Done]]) -> Response[Any]:
+async def run_command(
+    request: Request[Any, Any, Any],
+    run: Callable[[], tuple[int, Done]],
+    authorize: Callable[[], object] | None = None,
+) -> Response[Any]:
     """Run a command on a worker thread, under its Idempotency-Key when one is given: a retry
-    gets the first answer (a refusal included) and stores nothing new."""
+    gets the first answer (a refusal included) and stores nothing new.
+
+    A key is the caller's own (bureau, user, method and path): another caller's use of the same
+    key is invisible. With a key, the policy's decision on the data (``authorize``) is taken
+    before any recorded answer is looked up, so a replay never shows what the caller may not
+    see now."""
     platform = platform_of(request)
     key = request.headers.get("idempotency-key")
 
@@ -169,15 +179,20 @@ async def run_command(request: Request[Any, Any, Any], run: Callable[[], tuple[i
     if key is None:
         result = await to_thread.run_sync(execute)
     else:
-        if not 1 <= len(key) <= 200:
-            raise Problem(400, "Idempotency-Key 长度应为 1–200 个字符", "request.idempotency_key")
+        if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
+            raise Problem(400, "Idempotency-Key 应为 1–200 个可打印的 ASCII 字符", "request.idempotency_key")
         body = await request.body()
         fingerprint = request_hash(request.method, request.url.path, body)
-        owner = request.scope.get("state", {}).get("user", "")
+        caller = _authenticate(request)
+        owner = "\x1f".join((caller.tenant, caller.user, request.method, request.url.path))
+
+        def checked() -> tuple[Recorded, bool]:
+            if authorize is not None:
+                authorize()
+            return platform.idempotency.run(owner, key, fingerprint, execute)
+
         try:
-            result, replayed = await to_thread.run_sync(
-                lambda: platform.idempotency.run(owner, key, fingerprint, execute)
-            )
+            result, replayed = await to_thread.run_sync(checked)
         except KeyReused:
             raise Problem(
                 422, "该 Idempotency-Key 已用于另一个不同的请求", "idempotency.key_reused"
@@ -199,15 +214,14 @@ def read_models(
     """Run a read-model query as jixiao_reader, rows limited to the caller's subtree (RLS).
 
     The reader pool's connections are jixiao_reader, in autocommit, for their whole life, and
-    only this function uses them: it sets the caller's tenants on the connection first, every
-    time, and a scope that fails to be set raises before any query runs. A query of several
-    statements runs in one transaction (one snapshot); ``one_statement`` saves that
-    transaction's two round trips (the scorecard: one SELECT by primary key)."""
+    only this function uses them: it sets the caller's signed scope on the connection first,
+    every time (``projections/core/scope.py``), and a scope that fails to be set raises before
+    any query runs. A query of several statements runs in one transaction (one snapshot);
+    ``one_statement`` saves that transaction's two round trips (the scorecard: one SELECT by
+    primary key)."""
+    scope = subtree(caller.tenant) if tenants is None else listed(tenants)
     with platform.reader_pool.connection() as conn:
-        if tenants is None:
-            conn.execute(SCOPE_SUBTREE_SQL, (caller.tenant,), prepare=True)
-        else:
-            conn.execute(SCOPE_LIST_SQL, (",".join(tenants),), prepare=True)
+        conn.execute(SET_SCOPE_SQL, (scope, platform.scope_key.sign(scope)), prepare=True)
         if one_statement:
             return query(conn)
         with conn.transaction():

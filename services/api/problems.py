@@ -49,7 +49,12 @@ class Problem(Exception):
 
 
 def problem(
-    request: Request[Any, Any, Any] | None, status: int, detail: str, code: str, **extra: Any
+    request: Request[Any, Any, Any] | None,
+    status: int,
+    detail: str,
+    code: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response[Any]:
     body: dict[str, Any] = {
         "type": f"https://jixiao.example/problems/{code}",
@@ -64,7 +69,7 @@ def problem(
         if cid:
             body["correlation_id"] = cid
     body.update({k: v for k, v in extra.items() if v is not None})
-    headers = {}
+    headers = dict(headers or {})
     if status == 429 and "retry_after" in extra:
         headers["Retry-After"] = str(extra["retry_after"])
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
@@ -98,9 +103,15 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
         if status == 413:
             return problem(request, 413, "请求体超过大小限制", "request.too_large")
         if status == 405:
-            return problem(request, 405, "该地址不支持此请求方法", "method_not_allowed")
+            allow = (exc.headers or {}).get("allow") or (exc.headers or {}).get("Allow") or ""
+            detail = "该地址不支持此请求方法" + (f"，可用：{allow}" if allow else "")
+            return problem(
+                request, 405, detail, "method_not_allowed", headers={"Allow": allow} if allow else None
+            )
         if status < 500:
             return problem(request, status, TITLES.get(status, "请求失败"), f"http.{status}")
+    if isinstance(exc, RecursionError | UnicodeDecodeError):  # a body that slipped past bodies.py
+        return problem(request, 400, "请求内容无法解析（嵌套过深或不是 UTF-8 文本）", "request.malformed")
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(request, 500, "服务器内部错误，请稍后重试或联系管理员（凭关联号查询日志）", "internal")
 

@@ -27,7 +27,7 @@ from services.api.plumbing import (
 from services.app.application import JixiaoApplication
 from services.app.commands import projects as commands
 from services.app.commands.inputs import RecordEntry, RecordSummary, RegisterProject, StartEvaluation
-from services.app.commands.spec import Change
+from services.app.commands.spec import Change, target_of
 from services.app.policy import Caller, Target
 
 B = TypeVar("B")
@@ -47,7 +47,10 @@ async def _on_project(
         p = app.execute(caller, command, project_id, body, if_match(request)).aggregate
         return status, Done(id=str(p.id), version=p.version)
 
-    return await run_command(request, run)
+    def authorize() -> None:
+        app.authorize(caller, command.action, target_of(app.load(Project, project_id)))
+
+    return await run_command(request, run, authorize)
 
 
 class ProjectController(Controller):

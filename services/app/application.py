@@ -19,6 +19,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.base import check_numbers
 from domain.context import Actor
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
@@ -91,6 +92,7 @@ class JixiaoApplication(UnitOfWork):
         body: B,
         expected_version: int | None = None,
     ) -> Done[A, R]:
+        check_numbers(body)
         prepared: list[Any] = [None]
 
         def prepare(aggregate: A) -> Actor:
@@ -120,6 +122,7 @@ class JixiaoApplication(UnitOfWork):
         knows the bureau, and a command without a prepare step never leaves the loop."""
         if self.committer is None:
             return await self.off_loop(self.execute, caller, command, aggregate_id, body, expected_version)
+        check_numbers(body)
         prepared: list[Any] = [None]
         tree = self.tree
 
@@ -144,6 +147,7 @@ class JixiaoApplication(UnitOfWork):
     def create_with(self, caller: Caller, command: Create[A, B, P], body: B) -> A:
         """Prepare, authorize against whose data it becomes, make, store (``AlreadyExists`` when
         its deterministic id is taken)."""
+        check_numbers(body)
         prepared = command.prepare(self.load, body)
         target = command.target(caller, body, prepared)
         relation = self.tree.relation(caller.tenant, target.tenant)
@@ -184,6 +188,7 @@ class JixiaoApplication(UnitOfWork):
         collected, not raised), the project and its evaluation stored in one save."""
         self.tree.tenant(body.tenant)
         role = self.authorize(caller, "project.import_file", Target(body.tenant))
+        check_numbers(body.report)
         doc = body.report.project
         if self.log.exists(project_id(body.tenant, doc.year, doc.code.strip())):
             raise AlreadyExists(

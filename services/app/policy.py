@@ -15,8 +15,12 @@ scope               allowed
 ==================  ==========================================================================
 ``read``            own or descendant data; a third party: its granted evaluations
 ``tenant_write``    own bureau only (a descendant's: 403 read-only)
-``evaluation``      the evaluation's own bureau, or the bureau that evaluates it (department
-                    evaluation of a descendant's project); a third party: its granted ones
+``evaluation``      the bureau that evaluates (its evaluator: the bureau itself for a 自评, the
+                    supervising or finance bureau for a 部门/财政评价, the commissioning bureau
+                    when a firm does the work); a third party: its granted evaluations. The
+                    evaluated bureau reads, and never changes scores, deductions, totals or the
+                    lifecycle of an evaluation someone else runs on it
+``respond``         as ``evaluation``, and the evaluated bureau too (its 偏差原因分析)
 ``start``           own project (any kind), a descendant's (department/finance kinds only)
 ``province``        the platform operator's tenant only
 ``platform``        any caller whose role fits (e.g. signing in, one's own profile)
@@ -70,6 +74,7 @@ class Scope(enum.StrEnum):
     READ = "read"
     TENANT_WRITE = "tenant_write"
     EVALUATION = "evaluation"
+    RESPOND = "respond"
     START = "start"
     PROVINCE = "province"
     PLATFORM = "platform"
@@ -81,7 +86,7 @@ class Target:
 
     tenant: str
     evaluation: str | None = None  # the evaluation's id, for third-party grants
-    evaluator_tenant: str | None = None  # the bureau that evaluates (an evaluation's)
+    evaluator_tenant: str | None = None  # an evaluation's writer: the bureau that evaluates
     self_evaluation: bool = False  # a 单位自评 (only its own bureau may start one)
 
 
@@ -114,7 +119,7 @@ ACTIONS: dict[str, Rule] = {
     "evaluation.define_indicator": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evaluation.adopt_template": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evaluation.record_actual": Rule(PREPARE, Scope.EVALUATION, third_party=True),
-    "evaluation.note_deviation": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evaluation.note_deviation": Rule(PREPARE, Scope.RESPOND, third_party=True),
     "evaluation.record_stated_score": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evaluation.record_stated_total": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evaluation.sync_ledger": Rule(PREPARE, Scope.EVALUATION, third_party=True),
@@ -211,9 +216,14 @@ def authorize(caller: Caller, action: str, target: Target | None, relation: Rela
         if relation is Relation.DESCENDANT and target.self_evaluation:
             raise Forbidden("自评只能由项目所在单位发起", code="forbidden.read_only")
         return role
-    # Scope.EVALUATION
-    if relation is Relation.OWN or target.evaluator_tenant == caller.tenant:
+    if target.evaluator_tenant == caller.tenant:  # the evaluating bureau
         return role
+    if scope is Scope.RESPOND and relation is Relation.OWN:  # the evaluated bureau answers
+        return role
+    if relation is Relation.OWN:
+        raise Forbidden(
+            "此评价由评价单位评分，被评价单位只能查看与填写偏差原因说明", code="forbidden.evaluated_bureau"
+        )
     raise Forbidden("上级单位对下级单位的评价只读（部门评价除外）", code="forbidden.read_only")
 
 

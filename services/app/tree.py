@@ -48,7 +48,7 @@ class TenantTree:
 
     def known(self, caller_tenant: str, tenant: str) -> bool:
         """Whether ``relation`` can answer without reading the log."""
-        return tenant == caller_tenant or caller_tenant == PLATFORM or tenant in self._lineage
+        return tenant == caller_tenant or tenant in self._lineage
 
     def learn(self, caller_tenant: str, tenant: str) -> None:
         """Read a lineage ``relation`` will need (blocking: call it off the event loop)."""
@@ -59,10 +59,10 @@ class TenantTree:
     def relation(self, caller_tenant: str, tenant: str) -> Relation:
         if tenant == caller_tenant:
             return Relation.OWN
-        if caller_tenant == PLATFORM:
-            return Relation.DESCENDANT
         try:
             chain = self.lineage(tenant)
-        except NotFound:
+        except NotFound:  # no such bureau: nothing to see, the platform's operator included
             return Relation.NONE
-        return Relation.DESCENDANT if caller_tenant in chain[1:] else Relation.NONE
+        return (
+            Relation.DESCENDANT if caller_tenant == PLATFORM or caller_tenant in chain[1:] else Relation.NONE
+        )

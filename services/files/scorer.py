@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from domain.context import Actor, acting
 from domain.errors import DomainError, Flag
-from domain.evaluation import Evaluation, Evaluator, Status
+from domain.evaluation import Evaluation, EvaluationKind, Evaluator, Status
 from domain.grades import DEFAULT_GRADES, LONG_GRADES, GradeBand, GradeScheme
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerStatement, Project, SourceTotals
@@ -164,12 +164,14 @@ def score_report(report: ReportDoc, tenant: str, actor: Actor) -> Scored:
         _record_ledger(c, project, report)
         ev = report.evaluation
         evaluator = ev.evaluator or _own_evaluator(report, tenant)
+        # a 单位自评 is the bureau's own, whatever bureau code the file's evaluator line carries
+        evaluator_tenant = tenant if ev.kind is EvaluationKind.SELF else evaluator.tenant
         evaluation = Evaluation.start(
             tenant,
             project.id,
             report.project.year,
             ev.kind,
-            Evaluator(evaluator.name, evaluator.third_party, evaluator.tenant),
+            Evaluator(evaluator.name, evaluator.third_party, evaluator_tenant),
             grade_scheme(ev),
         )
         defined = _define_tree(c, evaluation, report.indicators)

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from domain.tenants import Role
+from projections.core.scope import SET_SCOPE_SQL, listed, load_key, subtree
 from tests.api.conftest import Live
 
 OWN, PARENT, CHILD, SIBLING, UNRELATED = "360100", "360000", "360102", "360200", "652829"
@@ -185,7 +186,10 @@ def test_isolation_matrix(live: Live, resource: dict[str, str]) -> None:
 
 
 def test_rls_is_a_second_wall(live: Live, resource: dict[str, str]) -> None:
-    """Queried directly as the API's database role, the read models show only the set tenants."""
+    """Queried directly as the API's database role, the read models show only the rows of a scope
+    signed with the platform's key; a scope the reader sets itself shows nothing."""
+    with psycopg.connect(live.database_url) as owner:
+        key = load_key(owner)
     with psycopg.connect(live.database_url) as conn:
         conn.execute("SET ROLE jixiao_reader")
         tables = [
@@ -195,27 +199,35 @@ def test_rls_is_a_second_wall(live: Live, resource: dict[str, str]) -> None:
             ("rm_audit", "changes"),
             ("rm_tenants", "users"),
         ]
+
+        def seen(schema: str, table: str) -> set[str]:
+            return {r[0] for r in conn.execute(f"SELECT DISTINCT tenant FROM {schema}.{table}")}
+
         for schema, table in tables:
-            column = "tenant"
-            assert conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone() == (0,), (
-                table
-            )  # no scope: nothing
-            conn.execute("SELECT set_config('jixiao.tenants', %s, false)", (UNRELATED,))
-            seen = {r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM {schema}.{table}")}
-            assert seen <= {UNRELATED}, (table, seen)
-            conn.execute("SELECT set_config('jixiao.tenants', %s, false)", (f"{OWN},{CHILD}",))
-            seen = {r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM {schema}.{table}")}
-            assert seen <= {OWN, CHILD} and OWN in seen, (table, seen)
-            conn.execute("RESET jixiao.tenants")
+            assert seen(schema, table) == set(), table  # no scope: nothing
+            conn.execute(SET_SCOPE_SQL, (listed([UNRELATED]), key.sign(listed([UNRELATED]))))
+            assert seen(schema, table) <= {UNRELATED}, table
+            conn.execute(SET_SCOPE_SQL, (subtree(OWN), key.sign(subtree(OWN))))
+            assert seen(schema, table) <= {OWN, CHILD} and OWN in seen(schema, table), table
+            # the reader forging a wider scope: an unsigned, a re-signed-elsewhere or an altered one
+            for forged, sig in (
+                (subtree(PARENT), "0" * 64),
+                (subtree(PARENT), key.sign(subtree(OWN))),
+                (listed([OWN, SIBLING]), key.sign(listed([OWN]))),
+            ):
+                conn.execute(SET_SCOPE_SQL, (forged, sig))
+                assert seen(schema, table) == set(), (table, forged)
+            conn.execute(
+                "SELECT set_config('jixiao.tenants', %s, false)", (f"{OWN},{PARENT}",)
+            )  # the old setting
+            assert seen(schema, table) == set(), table
+            conn.execute("RESET jixiao.scope")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("SELECT count(*) FROM jixiao_events")
-    with psycopg.connect(live.database_url) as conn:
-        # the API's scope for a caller: its subtree, computed whatever the reader may see itself
+        conn.rollback()
         conn.execute("SET ROLE jixiao_reader")
-        row = conn.execute("SELECT jixiao_subtree(%s)", (OWN,)).fetchone()
-        assert row is not None
-        subtree = set(row[0].split(","))
-        assert {OWN, CHILD} <= subtree and not subtree & {PARENT, SIBLING, UNRELATED}, subtree
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT ipad FROM jixiao_scope_key")  # the key: never the reader's
 
 
 def test_stale_if_match_answers_409_and_stores_nothing(live: Live, resource: dict[str, str]) -> None:

@@ -29,13 +29,13 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "project.record_summary": (frozenset({P, E}), "tenant_write", False),
     "project.import_file": (frozenset({P, E}), "tenant_write", False),
     "evaluation.start": (frozenset({P, E}), "start", False),
+    "evaluation.note_deviation": (frozenset({P, E}), "respond", True),
     **{
         f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
         for a in (
             "define_indicator",
             "adopt_template",
             "record_actual",
-            "note_deviation",
             "record_stated_score",
             "record_stated_total",
             "sync_ledger",
@@ -67,6 +67,7 @@ ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
 TARGETS = {
     "plain": Target("341182"),
     "own_evaluation": Target("341182", "ev-1", "341182"),
+    "evaluated_by_grandparent": Target("341182", "ev-1", "340000"),
     "evaluated_by_caller": Target("341182", "ev-1", "341100"),
     "self_evaluation": Target("341182", self_evaluation=True),
 }
@@ -88,9 +89,13 @@ def expected(action: str, roles: frozenset[Role], relation: Relation, target: st
         return "ok" if relation is Relation.OWN else "403"
     if scope == "start":
         return "403" if relation is Relation.DESCENDANT and target == "self_evaluation" else "ok"
-    # evaluation: the evaluated bureau, or the bureau that evaluates it
+    # evaluation: only the bureau that evaluates writes; respond: the evaluated bureau too
     evaluator = TARGETS[target].evaluator_tenant
-    return "ok" if relation is Relation.OWN or evaluator == tenant else "403"
+    if evaluator == tenant:
+        return "ok"
+    if scope == "respond" and relation is Relation.OWN:
+        return "ok"
+    return "403"
 
 
 def outcome(caller: Caller, action: str, target: Target, relation: Relation) -> str:

@@ -69,5 +69,7 @@ class Create(Generic[A, B, P]):
 def target_of(aggregate: Any) -> Target:
     """The facts of an existing aggregate the policy decides on."""
     if isinstance(aggregate, Evaluation):
-        return Target(aggregate.tenant, str(aggregate.id), aggregate.evaluator.tenant)
+        # the writer: the evaluating bureau, or (an evaluation recorded with no evaluating bureau,
+        # from a file of a firm's report) the evaluated bureau, which commissioned it
+        return Target(aggregate.tenant, str(aggregate.id), aggregate.evaluator.tenant or aggregate.tenant)
     return Target(str(aggregate.tenant))
