@@ -1,4 +1,4 @@
-"""Tenants (bureaus) and their users.
+"""Tenants (bureaus); their users are in ``domain/users.py``.
 
 Bureaus form a tree: province → municipal → county/district. Each has its 6-digit
 administrative division code (行政区划代码), e.g. 360100 南昌市.
@@ -13,7 +13,7 @@ from typing import Any
 from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.errors import DomainError
-from domain.ids import tenant_id, user_id
+from domain.ids import tenant_id
 
 
 class TenantLevel(enum.StrEnum):
@@ -96,49 +96,3 @@ class Tenant(TenantAggregate):
             raise DomainError("单位名称不能为空", code="tenant.name_empty")
         if name.strip() != self.name:
             self._emit(self.Renamed, name=name.strip())
-
-
-class User(TenantAggregate):
-    """A person bound to one tenant with one or more roles."""
-
-    class Registered(TenantAggregate.Created):
-        username: str
-        display_name: str
-        roles: tuple[Role, ...]
-
-    class RolesChanged(TenantAggregate.Event):
-        roles: tuple[Role, ...]
-
-        def apply(self, aggregate: Any) -> None:
-            aggregate.roles = self.roles
-
-    def __init__(self, meta: Meta, username: str, display_name: str, roles: tuple[Role, ...]) -> None:
-        self.tenant = meta.tenant
-        self.username = username
-        self.display_name = display_name
-        self.roles = roles
-
-    @classmethod
-    def register(cls, tenant: str, username: str, display_name: str, roles: tuple[Role, ...]) -> User:
-        check_code(tenant)
-        if not re.match(r"^[A-Za-z0-9_.@-]{2,64}$", username):
-            raise DomainError(
-                "用户名只能包含字母、数字和 _.@-，长度2–64", code="user.username_invalid", row=username
-            )
-        if not roles:
-            raise DomainError("用户至少需要一个角色", code="user.roles_empty", row=username)
-        user: User = cls._start(
-            cls.Registered,
-            id=user_id(tenant, username),
-            tenant=tenant,
-            username=username,
-            display_name=display_name.strip() or username,
-            roles=tuple(dict.fromkeys(roles)),
-        )
-        return user
-
-    def change_roles(self, roles: tuple[Role, ...], reason: str) -> None:
-        if not roles:
-            raise DomainError("用户至少需要一个角色", code="user.roles_empty", row=self.username)
-        if tuple(dict.fromkeys(roles)) != self.roles:
-            self._emit(self.RolesChanged, reason=reason, roles=tuple(dict.fromkeys(roles)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import DomainError
+from projections.access.projection import AccessProjection
 from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
 from projections.integrity.projection import IntegrityProjection
@@ -10,7 +11,7 @@ from projections.ledgers.projection import LedgersProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
-NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity")
+NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access")
 
 
 def projection(name: str) -> Projection:
@@ -20,6 +21,7 @@ def projection(name: str) -> Projection:
         "scorecards": ScorecardsProjection,
         "audit": AuditProjection,
         "integrity": IntegrityProjection,
+        "access": AccessProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from argon2 import PasswordHasher
 from litestar import Litestar
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
@@ -32,7 +33,10 @@ from services.api.idempotency import PostgresIdempotency
 from services.api.metrics import Metrics
 from services.api.plumbing import Platform
 from services.api.ratelimit import RateLimiter
+from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
+from services.app.credentials import CREATE_SQL as CREDENTIALS_SQL
+from services.app.credentials import HASHER, PostgresCredentials
 from services.eventlog.memory import InMemoryEventLog
 from services.eventlog.postgres import PostgresEventLog
 from services.runtime.settings import Settings
@@ -57,6 +61,7 @@ def install(database_url: str, settings: Settings | None = None) -> None:
     with ConnectionPool(database_url, min_size=1, max_size=1, open=True) as pool, pool.connection() as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
         conn.execute(IDEMPOTENCY_SQL)
+        conn.execute(CREDENTIALS_SQL)
 
 
 def build_application(
@@ -67,6 +72,16 @@ def build_application(
     ``cache_size``: aggregates a long script keeps between its commands (a bulk load)."""
     log = PostgresEventLog(database_url, pool_size=pool_size, background_snapshots=serving)
     return JixiaoApplication(log, cache_size=cache_size)
+
+
+def build_accounts(
+    app: JixiaoApplication, database_url: str, *, hasher: PasswordHasher | None = None
+) -> Accounts:
+    """The account service beside ``app`` (its password store on PostgreSQL); close the app to
+    release it too. ``hasher``: cheaper Argon2 parameters for tests that set many passwords."""
+    pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=1, max_size=2, open=True)
+    app.on_close(pool.close)
+    return Accounts(app, PostgresCredentials(pool), hasher=hasher or HASHER)
 
 
 def build_in_memory() -> JixiaoApplication:
@@ -102,7 +117,7 @@ def build_platform(
         configure=as_reader,
         kwargs={"autocommit": True},
     )
-    return Platform(
+    platform = Platform(
         app=app,
         read_pool=read_pool,
         reader_pool=reader_pool,
@@ -112,7 +127,10 @@ def build_platform(
         metrics=Metrics(NAMES),
         scope_key=scope_key,
         command_cache=command_cache,
+        accounts=Accounts(app, PostgresCredentials(read_pool)),
     )
+    platform.read_revocations()  # the first requests are checked against what is revoked already
+    return platform
 
 
 def build_api(settings: Settings, database_url: str | None = None) -> Litestar:

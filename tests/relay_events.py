@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 
 from domain.context import Actor
 from domain.templates import PLATFORM_TENANT
-from domain.tenants import Role, Tenant, TenantLevel, User
+from domain.tenants import Role, Tenant, TenantLevel
+from domain.users import MAX_FAILURES, AccountKind, User
+from services.app.accounts import Accounts, SignInRefused
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import (
     ApplyDeduction,
+    IssueToken,
     NoteDeviation,
     PublishTemplate,
     RecordStatedScore,
@@ -18,8 +22,10 @@ from services.app.commands.inputs import (
     RegisterTenant,
     RegisterUser,
     ReviseDeduction,
+    SignIn,
     WithReason,
 )
+from services.app.credentials import InMemoryCredentials
 from services.app.policy import Caller
 from services.commands.imports import import_report
 from tests.conftest import REPORTS
@@ -48,6 +54,7 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     app.change(
         ADMIN_ACTOR, User, user.id, lambda u: u.change_roles((Role.EVALUATOR, Role.REVIEWER), "兼任审核")
     )
+    account_events(app)
     name, description, specs = builtin_template(BUILTIN_TEMPLATES[0])
     tpl = app.publish_template(ADMIN, PLATFORM_TENANT, PublishTemplate(name, list(specs), description))
     app.change(ADMIN_ACTOR, type(tpl), tpl.id, lambda t: t.revise(specs[:-1], "删去最后一项"))
@@ -65,3 +72,32 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     app.submit(evaluator, evaluation)
     reviewer = Caller("r1", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
+
+
+PASSWORD = "Relay-test-2026!"
+
+
+def account_events(app: JixiaoApplication) -> None:
+    """A person's whole account life (password, sign-in, failures to lock-out, sign-out, disable,
+    enable) and a service account's token issued and revoked."""
+    accounts = Accounts(app, InMemoryCredentials())
+    admin = Caller("admin.360102", "360102", frozenset({Role.ADMIN}), correlation_id="relay-test")
+    person = accounts.register_user(
+        admin, "360102", RegisterUser("li.lei", "李雷", [Role.PREPARER], password=PASSWORD)
+    )
+    session = accounts.sign_in(SignIn("360102", "li.lei", PASSWORD))
+    accounts.sign_out(
+        Caller("li.lei", "360102", frozenset({Role.PREPARER}), correlation_id="relay-test"), session.session
+    )
+    for _ in range(MAX_FAILURES):
+        with contextlib.suppress(SignInRefused):
+            accounts.sign_in(SignIn("360102", "li.lei", "wrong-Password-1"))
+    accounts.disable_user(admin, person.id, WithReason("调岗"))
+    accounts.enable_user(admin, person.id, WithReason("复岗"))
+    service = accounts.register_user(
+        admin,
+        "360102",
+        RegisterUser("budget-system", "财政预算系统", [Role.AUDITOR], kind=AccountKind.SERVICE),
+    )
+    token = accounts.issue_token(admin, service.id, IssueToken("预算系统对接", days=30))
+    accounts.revoke_token(admin, service.id, token.token_id, WithReason("系统更换"))

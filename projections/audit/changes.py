@@ -91,6 +91,18 @@ CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
     "Tenant.Renamed": (lambda e: "", _attr("name")),
     "User.Registered": (lambda e: e.username, _attr("display_name", "roles")),
     "User.RolesChanged": (lambda e: "", _attr("roles")),
+    "User.PasswordSet": (lambda e: "", lambda a, e: "本人修改" if e.by_self else "管理员设置"),
+    "User.Disabled": (lambda e: "", _attr("disabled")),
+    "User.Enabled": (lambda e: "", _attr("disabled")),
+    "User.SignedIn": (lambda e: e.session, lambda a, e: e.method),
+    "User.SignInFailed": (lambda e: "", lambda a, e: {"cause": e.cause.value, "attempt": e.attempt}),
+    "User.LockedOut": (lambda e: "", _attr("locked_until")),
+    "User.SignedOut": (lambda e: e.session, lambda a, e: "ended"),
+    "User.TokenIssued": (
+        lambda e: e.token_id,
+        lambda a, e: {"label": e.label, "expires": e.expires.isoformat()},
+    ),
+    "User.TokenRevoked": (lambda e: e.token_id, lambda a, e: "revoked"),
     "IndicatorTemplate.Published": (lambda e: e.name, _attr("name", "revision")),
     "IndicatorTemplate.Revised": (lambda e: "", _attr("revision")),
 }

@@ -17,6 +17,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
+from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
 from services.api.evaluations import EvaluationController
 from services.api.history import HistoryController
@@ -36,6 +37,8 @@ def create_app(platform: Platform, *, bench_endpoints: bool = False, more: Seque
     api = Litestar(
         route_handlers=[
             TenantController,
+            SessionController,
+            AccountsController,
             ProjectController,
             EvaluationController,
             HistoryController,

@@ -21,6 +21,7 @@ from typing import Any
 import jwt
 
 from domain.tenants import Role
+from projections.access.queries import Revocations
 from services.app.policy import Caller
 from services.runtime.settings import Settings
 
@@ -70,19 +71,26 @@ def issue(
     evaluations: tuple[str, ...] = (),
     ttl: datetime.timedelta | None = None,
     now: datetime.datetime | None = None,
+    jti: str | None = None,
+    via: str = "token",
+    expires: datetime.datetime | None = None,
 ) -> str:
+    """A signed token. ``via``: ``token`` (an operator's, from ``jixiao token issue``), ``session``
+    (a signed-in person's cookie) or ``service`` (a service account's, revocable by its id)."""
     if config.secret is None:
         raise AuthError("本平台配置为外部身份提供方（JWKS），不能签发令牌", code="auth.cannot_issue")
     now = now or datetime.datetime.now(datetime.UTC)
+    until = expires or now + (ttl or config.default_ttl)
     claims: dict[str, Any] = {
         "iss": config.issuer,
         "aud": config.audience,
         "sub": user,
         "tenant": tenant,
         "roles": [r.value for r in roles],
-        "iat": int(now.timestamp()),
-        "exp": int((now + (ttl or config.default_ttl)).timestamp()),
-        "jti": uuid.uuid4().hex,
+        "iat": now.timestamp(),  # exact: a password changed in the same second ends older sessions only
+        "exp": int(until.timestamp()),
+        "jti": jti or uuid.uuid4().hex,
+        "via": via,
     }
     if evaluations:
         claims["evaluations"] = list(evaluations)
@@ -96,6 +104,7 @@ class Verifier:
 
     def __init__(self, config: TokenConfig, *, remember: int = 10_000) -> None:
         self.config = config
+        self.revocations = Revoked()
         self._jwks = jwt.PyJWKClient(config.jwks_url) if config.jwks_url else None
         self._remember = remember
         self._known: OrderedDict[str, tuple[Caller, float]] = OrderedDict()
@@ -107,7 +116,12 @@ class Verifier:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("身份令牌格式应为 Authorization: Bearer <令牌>", code="auth.malformed")
-        token = token.strip()
+        caller = self.verify_token(token.strip())
+        if not self.revocations.allows(caller):
+            raise AuthError("会话已结束或令牌已撤销，请重新登录", code="auth.revoked")
+        return caller
+
+    def verify_token(self, token: str) -> Caller:
         with self._lock:
             known = self._known.get(token)
         if known is not None:
@@ -154,5 +168,38 @@ class Verifier:
             roles=roles,
             evaluations=frozenset(str(e) for e in claims.get("evaluations", [])),
             token_id=str(claims.get("jti", "")),
+            issued_at=float(claims.get("iat", 0)),
+            via=str(claims.get("via", "token")),
         )
         return principal, float(claims["exp"])
+
+
+class Revoked:
+    """Tokens whose signature is good but which no longer grant access: sessions signed out and
+    service tokens revoked (by id), and every token of a disabled account or issued before its
+    account's ``not_before`` (a new password, new roles). Kept in step with the access read model
+    by the server (``services/api/plumbing.py``, ``Platform.follow_revocations``), and updated at
+    once by the worker that records a sign-out or a revocation."""
+
+    def __init__(self) -> None:
+        self.state = Revocations()
+        self._lock = threading.Lock()
+
+    def allows(self, caller: Caller) -> bool:
+        state = self.state
+        if caller.token_id and caller.token_id in state.ended:
+            return False
+        key = (caller.tenant, caller.user)
+        if key in state.disabled:
+            return False
+        cutoff = state.not_before.get(key)
+        return cutoff is None or caller.issued_at >= cutoff.timestamp()
+
+    def end(self, token_id: str) -> None:
+        with self._lock:
+            self.state.ended.add(token_id)
+
+    def replace(self, state: Revocations) -> None:
+        with self._lock:
+            state.ended |= self.state.ended - state.ended  # what this worker ended meanwhile stays ended
+            self.state = state

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import hashlib
+import hmac
+import logging
 import math
 import uuid
 from collections.abc import Callable
@@ -25,16 +28,19 @@ from psycopg_pool import ConnectionPool
 
 from domain.errors import DomainError
 from domain.evaluation import Evaluation
+from projections.access.queries import Revocations, revocations_since
 from projections.core.scope import SET_SCOPE_SQL, ScopeKey, listed, subtree
-from services.api.auth import Verifier
+from services.api.auth import AuthError, Verifier
 from services.api.idempotency import Idempotency, KeyReused, Recorded, request_hash
 from services.api.metrics import Metrics
 from services.api.problems import Problem, handle
 from services.api.ratelimit import RateLimiter
+from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.policy import Caller, check_role
 
 T = TypeVar("T")
+log = logging.getLogger("jixiao.api")
 _JSON = msgspec.json.Encoder(decimal_format="string")
 
 
@@ -52,11 +58,34 @@ class Platform:
     scope_key: ScopeKey
     command_cache: int = 2000
 
+    accounts: Accounts | None = None
+    _follower: asyncio.Task[None] | None = None
+
     async def start(self) -> None:
-        """On the server's event loop: the group commit runs there (``UnitOfWork.serve``)."""
+        """On the server's event loop: the group commit runs there (``UnitOfWork.serve``), and the
+        revocations are followed from the access read model, once a second."""
         self.app.serve(command_cache=self.command_cache, loop=asyncio.get_running_loop())
+        self._follower = asyncio.get_running_loop().create_task(self.follow_revocations())
+
+    def read_revocations(self) -> None:
+        current = self.verifier.revocations.state
+        copy = Revocations(
+            current.position, set(current.ended), dict(current.not_before), set(current.disabled)
+        )
+        with self.read_pool.connection() as conn:
+            self.verifier.revocations.replace(revocations_since(conn, copy))
+
+    async def follow_revocations(self, every: float = 1.0) -> None:
+        while True:
+            try:
+                await to_thread.run_sync(self.read_revocations)
+            except Exception:  # the database away for a moment: the last known list holds
+                log.warning("读取撤销列表失败，稍后重试", exc_info=True)
+            await asyncio.sleep(every)
 
     async def stop(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
         await self.app.stop_serving()
         self.reader_pool.close()
         self.read_pool.close()
@@ -79,13 +108,41 @@ def platform_of(request: ASGIConnection[Any, Any, Any, Any]) -> Platform:
 
 
 # ---- who calls ------------------------------------------------------------------------------------
+SESSION_COOKIE = "jixiao_session"  # HttpOnly: the signed-in person's session token
+CSRF_COOKIE = "jixiao_csrf"  # readable by the page, sent back as X-CSRF-Token on every change
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def csrf_token(platform: Platform, session: str) -> str:
+    """The session's CSRF token: derived from its id with the platform's key, so nothing is stored."""
+    key = (platform.verifier.config.secret or "").encode()
+    return hmac.new(key, f"csrf:{session}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def _credential(connection: ASGIConnection[Any, Any, Any, Any], platform: Platform) -> Caller:
+    """The bearer token (systems, scripts) or, without one, the session cookie (the web UI): a
+    change made with a cookie must carry the session's CSRF token in ``X-CSRF-Token``."""
+    header = connection.headers.get("authorization")
+    cookie = connection.cookies.get(SESSION_COOKIE) if header is None else None
+    if cookie is None:
+        return platform.verifier.verify(header)
+    caller = platform.verifier.verify(f"Bearer {cookie}")
+    if caller.via != "session":
+        raise AuthError("会话无效，请重新登录", code="auth.invalid")
+    if connection.scope.get("method", "GET") not in SAFE_METHODS:
+        sent = connection.headers.get("x-csrf-token", "")
+        if not hmac.compare_digest(sent, csrf_token(platform, caller.token_id)):
+            raise Problem(403, "缺少或错误的 CSRF 令牌，请刷新页面后重试", "forbidden.csrf")
+    return caller
+
+
 def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     state = connection.scope.setdefault("state", {})
     known: Caller | None = state.get("caller")
     if known is not None:
         return known
     platform = platform_of(connection)
-    caller = platform.verifier.verify(connection.headers.get("authorization"))
+    caller = _credential(connection, platform)
     wait = platform.limiter.take(caller.token_id or caller.user)
     if wait > 0:
         seconds = max(1, math.ceil(wait))  # the message says what Retry-After says

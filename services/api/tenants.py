@@ -12,7 +12,7 @@ from msgspec import Struct
 from projections.rollups.queries import rollup, rollup_children
 from projections.scorecards.queries import list_scorecards
 from services.api.plumbing import Done, allowed, platform_of, read_models, run_command
-from services.app.commands.inputs import PublishTemplate, RegisterTenant, RegisterUser
+from services.app.commands.inputs import PublishTemplate, RegisterTenant
 from services.app.policy import Caller, Target
 
 
@@ -66,23 +66,6 @@ class TenantController(Controller):
             }
 
         return await to_thread.run_sync(run)
-
-    @post(
-        "/tenants/{code:str}/users",
-        summary="登记用户（管理员）",
-        status_code=201,
-        guards=[allowed("user.register")],
-    )
-    async def register_user(
-        self, request: Request[Any, Any, Any], caller: Caller, code: str, data: RegisterUser
-    ) -> Response[Any]:
-        app = platform_of(request).app
-
-        def run() -> tuple[int, Done]:
-            u = app.register_user(caller, code, data)
-            return 201, Done(id=f"{code}/{u.username}", version=u.version)
-
-        return await run_command(request, run)
 
     @post(
         "/tenants/{code:str}/templates",

@@ -21,13 +21,14 @@ from eventsourcing.domain import Aggregate
 
 from domain.base import check_numbers
 from domain.context import Actor
-from domain.errors import AlreadyExists
+from domain.errors import AlreadyExists, DomainError
 from domain.evaluation import Evaluation
 from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
 from domain.templates import IndicatorTemplate
-from domain.tenants import Role, Tenant, User
+from domain.tenants import Role, Tenant
+from domain.users import User
 from services.app.commands import evaluations as ev
 from services.app.commands import inputs as i
 from services.app.commands.projects import (
@@ -39,7 +40,8 @@ from services.app.commands.projects import (
 )
 from services.app.commands.spec import Change, Create, target_of
 from services.app.commands.templates import PUBLISH_TEMPLATE
-from services.app.commands.tenants import REGISTER_TENANT, REGISTER_USER
+from services.app.commands.tenants import REGISTER_TENANT
+from services.app.commands.users import REGISTER_USER
 from services.app.core import UnitOfWork
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.tree import TenantTree
@@ -159,6 +161,9 @@ class JixiaoApplication(UnitOfWork):
         return self.create_with(caller, REGISTER_TENANT, body)
 
     def register_user(self, caller: Caller, tenant: str, body: i.RegisterUser) -> User:
+        """An account without a password (``Accounts.register_user`` sets a first one)."""
+        if body.password is not None:
+            raise DomainError("设置密码请通过账户服务（Accounts.register_user）", code="user.password_here")
         return self.create_with(caller, REGISTER_USER, (tenant, body))
 
     def publish_template(self, caller: Caller, tenant: str, body: i.PublishTemplate) -> IndicatorTemplate:

@@ -58,6 +58,11 @@ class UnitOfWork:
         self.committer: GroupCommitter | None = None
         self.commands: CommandCache | None = CommandCache(cache_size) if cache_size else None
         self._io: concurrent.futures.ThreadPoolExecutor | None = None
+        self._on_close: list[Callable[[], object]] = []
+
+    def on_close(self, release: Callable[[], object]) -> None:
+        """Something of this application's to release when it closes (a pool beside it)."""
+        self._on_close.append(release)
 
     async def off_loop(self, fn: Callable[..., R], *args: Any) -> R:
         """Run blocking ``fn`` (a load, a prepare step) on this application's own worker threads.
@@ -89,6 +94,8 @@ class UnitOfWork:
             self.committer.close()
         if self._io is not None:
             self._io.shutdown(wait=False)
+        for release in self._on_close:
+            release()
         self.log.close()
 
     # ---- loading ----------------------------------------------------------------------------

@@ -52,7 +52,9 @@ class Caller:
     roles: frozenset[Role]
     evaluations: frozenset[str] = field(default_factory=frozenset)  # a third party's grants
     correlation_id: str = ""
-    token_id: str = ""
+    token_id: str = ""  # the token's or session's id (revocable)
+    issued_at: float = 0.0  # when the token or session was issued (seconds since the epoch)
+    via: str = "token"  # token | session | service
     operator: bool = False  # the platform's operator at the server's command line
 
     @property
@@ -109,6 +111,15 @@ ACTIONS: dict[str, Rule] = {
     "tenant.register": Rule(ADMIN, Scope.TENANT_WRITE),
     "tenant.register_province": Rule(ADMIN, Scope.PROVINCE),
     "user.register": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.change_roles": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.set_password": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.disable": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.enable": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.issue_token": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.revoke_token": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.list": Rule((Role.ADMIN, Role.AUDITOR), Scope.TENANT_WRITE),
+    "me.change_password": Rule(ANY, Scope.PLATFORM),
+    "me.sign_out": Rule(ANY, Scope.PLATFORM, third_party=True),
     "template.publish": Rule((Role.ADMIN, Role.EVALUATOR), Scope.TENANT_WRITE),
     "project.register": Rule(PREPARE, Scope.TENANT_WRITE),
     "project.record_entry": Rule(PREPARE, Scope.TENANT_WRITE),

@@ -11,9 +11,11 @@ from pathlib import Path
 from domain.errors import AlreadyExists
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, TenantLevel
+from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import PublishTemplate, RegisterTenant, RegisterUser
+from services.app.policy import ROLE_LABEL
 from services.commands.imports import import_report, operator
 from services.files.loader import load_report
 
@@ -29,6 +31,10 @@ DEMO_TENANTS = (
     ("652829", "博湖县医疗保障局", TenantLevel.COUNTY, "652800"),
 )
 DEMO_ROLES = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN)
+# a whole team in one account, for trying every page: the city of report 000, the county of 001
+TEAM = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR)
+TEAM_BUREAUS = ("360100", "341182")
+DEMO_PASSWORD = "Jixiao@2026-demo"  # the demo only: printed by `jixiao up`, never for real bureaus
 
 
 @dataclass
@@ -40,7 +46,18 @@ class DemoSummary:
     skipped: list[str] = field(default_factory=list)
 
 
-def seed_demo(app: JixiaoApplication, reports_dir: Path) -> DemoSummary:
+def _accounts(code: str, name: str) -> list[RegisterUser]:
+    people = [
+        RegisterUser(f"{role.value}.{code}", f"{name}{ROLE_LABEL[role]}", [role]) for role in DEMO_ROLES
+    ]
+    if code in TEAM_BUREAUS:
+        people.append(RegisterUser(f"demo.{code}", f"{name}演示账户", list(TEAM)))
+    return people
+
+
+def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts | None = None) -> DemoSummary:
+    """The demo's bureaus, accounts (each with ``DEMO_PASSWORD`` when ``accounts`` is given),
+    the shipped template and the source reports."""
     caller = operator(PLATFORM_TENANT, "demo")
     out = DemoSummary()
     for code, name, level, parent in DEMO_TENANTS:
@@ -49,10 +66,13 @@ def seed_demo(app: JixiaoApplication, reports_dir: Path) -> DemoSummary:
             out.tenants += 1
         except AlreadyExists:
             pass
-        for role in DEMO_ROLES:
+        for user in _accounts(code, name):
             try:
-                user = RegisterUser(f"{role.value}.{code}", f"{name}{role.value}", [role])
-                app.register_user(caller, code, user)
+                if accounts is not None:
+                    user.password = DEMO_PASSWORD
+                    accounts.register_user(operator(code, "demo"), code, user)
+                else:
+                    app.register_user(caller, code, user)
                 out.users += 1
             except AlreadyExists:
                 pass

@@ -11,11 +11,11 @@ import psycopg
 from domain.tenants import Role
 from projections.registry import NAMES
 from services.api.auth import TokenConfig, issue
-from services.commands.demo import DEMO_TENANTS, seed_demo
+from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
 from services.commands.projections import run_projectors
 from services.commands.relay import start_relay
 from services.commands.serve import serve
-from services.compose import build_api, build_application, install
+from services.compose import build_accounts, build_api, build_application, install
 from services.relay.permissions import downstream_user, inbox_prefix
 from services.relay.subjects import subtree
 from services.relay.tenancy import registered_paths
@@ -24,14 +24,12 @@ from services.runtime.nats import EmbeddedNats
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
 
-DEMO_TOKENS: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
-    ("preparer.360100", "360100", (Role.PREPARER,)),
-    ("evaluator.360100", "360100", (Role.EVALUATOR,)),
-    ("reviewer.360100", "360100", (Role.REVIEWER,)),
-    ("auditor.360000", "360000", (Role.AUDITOR,)),
-    ("admin.360100", "360100", (Role.ADMIN,)),
-    # one bureau's whole team in one sign-in, to try every page of the web UI
-    ("demo.360100", "360100", (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR)),
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("360100", "demo.360100", "南昌市：填报、评价、审核、审计"),
+    ("360100", "admin.360100", "南昌市：管理员，可管理本单位账户"),
+    ("341182", "demo.341182", "明光市（县级）：填报、评价、审核、审计"),
+    ("341100", "evaluator.341100", "滁州市：评价人，可对明光市项目做部门评价"),
+    ("360000", "auditor.360000", "江西省：审计人员，查看全省并回溯历史"),
 )
 
 
@@ -83,7 +81,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             print(f"  事件库 PostgreSQL：{endpoints.database_url}")
             print(f"  消息 NATS JetStream：{_masked(endpoints.nats_url)}")
             if demo:
-                s = seed_demo(app, reports_dir())
+                s = seed_demo(app, reports_dir(), build_accounts(app, endpoints.database_url))
                 print(f"  演示数据：新登记单位 {s.tenants} 个、用户 {s.users} 个、模板 {s.templates} 个")
                 for line in s.imported:
                     print(f"    导入 {line}")
@@ -107,12 +105,13 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             _print_downstream(endpoints.nats)
             tokens = TokenConfig.from_settings(settings)
             url = f"http://{settings.http_host}:{settings.http_port}"
-            if demo and tokens.secret is not None:
-                print("  演示令牌（12 小时有效；jixiao token issue 可签发更多）与网页登录链接：")
-                for user, tenant, roles in DEMO_TOKENS:
-                    token = issue(tokens, user=user, tenant=tenant, roles=roles)
-                    print(f"    {user}: {token}")
-                    print(f"      登录：{url}/ui/login#token={token}")
+            if demo:
+                print(f"  演示账户（单位代码 / 用户名，密码均为 {DEMO_PASSWORD}）：")
+                for code, user, what in DEMO_ACCOUNTS:
+                    print(f"    {code} / {user}  （{what}）")
+                if tokens.secret is not None:
+                    example = issue(tokens, user="demo.360100", tenant="360100", roles=tuple(Role)[:4])
+                    print(f"  API 令牌示例（12 小时；系统对接请在“账户管理”中为系统账户签发）：{example}")
             print(f"  网页界面：{url}/ui/")
             print(f"  API 文档：{url}/api/docs")
             print(f"jixiao 已就绪：{url}")

@@ -26,6 +26,8 @@ from domain.evaluation import Deduction, Evaluation, EvaluationKind, Evaluator, 
 from domain.grades import GradeScheme
 from domain.ledger import LedgerEntry, LedgerStatement, Project, SourceTotals
 from domain.scorecard import IndicatorState
+from domain.tenants import Role
+from domain.users import AccountKind, User
 
 EVERY = 100
 TABLE = "jixiao_snapshots"
@@ -76,7 +78,22 @@ class ProjectState(_Base, kw_only=True):
     statement: LedgerStatement | None
 
 
-_STATES: dict[type[Any], type[_Base]] = {Evaluation: EvaluationState, Project: ProjectState}
+class UserState(_Base, kw_only=True):
+    username: str
+    display_name: str
+    roles: tuple[Role, ...]
+    kind: AccountKind
+    disabled: bool
+    has_password: bool
+    failures: int
+    locked_until: datetime.datetime | None
+    sessions_not_before: datetime.datetime | None
+    last_sign_in: datetime.datetime | None
+    ended: tuple[str, ...]
+    tokens: dict[str, tuple[str, datetime.datetime, bool]]
+
+
+_STATES: dict[type[Any], type[_Base]] = {Evaluation: EvaluationState, Project: ProjectState, User: UserState}
 _KINDS: dict[str, tuple[type[Any], type[_Base]]] = {cls.__name__: (cls, st) for cls, st in _STATES.items()}
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
 _DECODERS = {name: msgspec.json.Decoder(st) for name, (_, st) in _KINDS.items()}

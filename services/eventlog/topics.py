@@ -22,7 +22,8 @@ from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
 from domain.ledger import Project
 from domain.templates import IndicatorTemplate
-from domain.tenants import Tenant, User
+from domain.tenants import Tenant
+from domain.users import User
 
 
 class UnknownTopic(LookupError):
@@ -82,7 +83,23 @@ TOPICS = Topics(
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
-        **_events(User, "domain.tenants:User", ("Registered", "RolesChanged")),
+        **_events(
+            User,
+            "domain.tenants:User",
+            (
+                "Registered",
+                "RolesChanged",
+                "PasswordSet",
+                "Disabled",
+                "Enabled",
+                "SignedIn",
+                "SignInFailed",
+                "LockedOut",
+                "SignedOut",
+                "TokenIssued",
+                "TokenRevoked",
+            ),
+        ),
         **_events(
             Project,
             "domain.ledger:Project",

@@ -24,7 +24,8 @@ from domain.context import Meta
 from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.templates import IndicatorTemplate
-from domain.tenants import Tenant, User
+from domain.tenants import Tenant
+from domain.users import User
 from services.eventlog.mapper import split_topic
 from services.eventlog.stream import Envelope, Row, decode_rows
 from services.eventlog.topics import TOPICS

@@ -18,13 +18,14 @@ import httpx
 import psycopg
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 
 from domain.tenants import Role, TenantLevel
 from services.api.auth import TokenConfig, issue
 from services.commands.demo import seed_demo
 from services.commands.projections import run_projectors
 from services.commands.serve import config
-from services.compose import build_api, build_application, install
+from services.compose import build_accounts, build_api, build_application, install
 from services.runtime.settings import Settings
 from tests.conftest import fresh_database
 from tests.support import register
@@ -33,6 +34,7 @@ REPORTS = Path(__file__).resolve().parents[2] / "reports"
 SECRET = "test-secret-" + "x" * 40
 SETTINGS = Settings(jwt_secret=SECRET, rate_limit=0, rebuild_workers=1)
 TOKENS = TokenConfig(secret=SECRET)
+CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # demo passwords: fast to set
 EXTRA_TENANTS = (
     ("360102", "南昌市东湖区医疗保障局", TenantLevel.DISTRICT, "360100"),
     ("360200", "景德镇市医疗保障局", TenantLevel.MUNICIPAL, "360000"),
@@ -109,7 +111,7 @@ def module_database(postgres_url: str) -> Iterator[str]:
 def live(module_database: str) -> Iterator[Live]:
     install(module_database, SETTINGS)
     app = build_application(module_database)
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, build_accounts(app, module_database, hasher=CHEAP))
     for code, name, level, parent in EXTRA_TENANTS:
         register(app, code, name, level, parent)
     app.close()

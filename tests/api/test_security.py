@@ -131,6 +131,20 @@ def _endpoints(r: dict[str, str]) -> list[tuple[str, str, str, Any, tuple[Role, 
             {"username": "new.user", "display_name": "新用户", "roles": ["auditor"]},
             (Role.ADMIN,),
         ),
+        (
+            "write",
+            "PUT",
+            f"/api/v1/tenants/{OWN}/users/auditor.{OWN}/roles",
+            {"roles": ["auditor"], "reason": "核对"},
+            (Role.ADMIN,),
+        ),
+        (
+            "write",
+            "POST",
+            f"/api/v1/tenants/{OWN}/users/auditor.{OWN}/enable",
+            {"reason": "核对"},
+            (Role.ADMIN,),
+        ),
     ]
 
 

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from domain.tenants import Role
+from services.commands.demo import DEMO_PASSWORD
 from tests.api.conftest import Live, live, module_database  # noqa: F401 - the server fixtures, reused
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,13 +70,23 @@ def shot(page: Page, name: str) -> Path:
 
 
 def sign_in(page: Page, server: Live, tenant: str, *roles: Role, user: str | None = None) -> None:
-    """Sign in through the form, as a person pasting the token `jixiao up` printed."""
-    token = server.token(tenant, *roles, user=user)["Authorization"].removeprefix("Bearer ")
+    """Sign in as a person does: 单位代码, 用户名, 密码 — a demo account of exactly these roles
+    (``role.code``, or ``demo.code`` for the whole team) — or, for a combination of roles no demo
+    account has, with a platform token pasted into the form's token section."""
+    name = user or (f"{roles[0].value}.{tenant}" if len(roles) == 1 else None)
     page.goto(f"{server.url}/ui/login")
-    page.get_by_label("平台令牌").fill(token)
-    page.get_by_role("button", name="登录").click()
+    if name is not None and (name.startswith("demo.") or len(roles) == 1):
+        page.get_by_label("单位代码").fill(tenant)
+        page.get_by_label("用户名").fill(name)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="登录", exact=True).click()
+    else:
+        token = server.token(tenant, *roles, user=user)["Authorization"].removeprefix("Bearer ")
+        page.get_by_text("使用平台令牌登录").click()
+        page.get_by_label("平台令牌").fill(token)
+        page.get_by_role("button", name="用令牌登录").click()
     expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
-    expect(page.locator("#who")).to_contain_text(user or f"{roles[0].value}.{tenant}")
+    expect(page.locator("#who")).to_contain_text(name or f"{roles[0].value}.{tenant}")
 
 
 def sign_in_link(page: Page, server: Live, tenant: str, *roles: Role, user: str | None = None) -> None:

@@ -22,6 +22,13 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "tenant.register": (frozenset({D}), "tenant_write", False),
     "tenant.register_province": (frozenset({D}), "province", False),
     "user.register": (frozenset({D}), "tenant_write", False),
+    **{
+        f"user.{a}": (frozenset({D}), "tenant_write", False)
+        for a in ("change_roles", "set_password", "disable", "enable", "issue_token", "revoke_token")
+    },
+    "user.list": (frozenset({D, A}), "tenant_write", False),
+    "me.change_password": (ALL, "platform", False),
+    "me.sign_out": (ALL, "platform", True),
     "template.publish": (frozenset({D, E}), "tenant_write", False),
     "project.register": (frozenset({P, E}), "tenant_write", False),
     "project.record_entry": (frozenset({P, E}), "tenant_write", False),

@@ -15,8 +15,9 @@ from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.rules import RuleInput
 from domain.tenants import Role, TenantLevel
+from domain.users import AccountKind
 
-Code = Annotated[str, Meta(pattern=r"^\d{6}$", description="六位行政区划代码，如 360100")]
+Code = Annotated[str, Meta(pattern=r"^[0-9]{6}$", description="六位行政区划代码，如 360100")]
 Text = Annotated[str, Meta(max_length=2000)]
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 Reason = Annotated[str, Meta(min_length=1, max_length=2000, description="原因（必填）")]
@@ -33,9 +34,11 @@ class RegisterTenant(Struct, forbid_unknown_fields=True):
 
 
 class RegisterUser(Struct, forbid_unknown_fields=True):
-    username: Annotated[str, Meta(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+    username: Annotated[str, Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$")]
     display_name: Name
     roles: Annotated[list[Role], Meta(min_length=1)]
+    kind: AccountKind = AccountKind.PERSON  # person: signs in; service: holds API tokens
+    password: Annotated[str, Meta(min_length=1, max_length=256)] | None = None  # a person's first password
 
 
 class PublishTemplate(Struct, forbid_unknown_fields=True):
@@ -114,3 +117,36 @@ class RecordStatedScore(Struct, forbid_unknown_fields=True):
 class RecordStatedTotal(Struct, forbid_unknown_fields=True):
     total: Points | None = None
     grade: Annotated[str, Meta(max_length=20)] | None = None
+
+
+# ---- accounts ------------------------------------------------------------------------------
+Password = Annotated[
+    str,
+    Meta(min_length=1, max_length=256, description="密码（不少于 10 位，含大写、小写、数字、符号中的三类）"),
+]
+
+
+class ChangeRoles(Struct, forbid_unknown_fields=True):
+    roles: Annotated[list[Role], Meta(min_length=1)]
+    reason: Reason
+
+
+class SetPassword(Struct, forbid_unknown_fields=True):
+    password: Password
+    reason: Reason = "管理员重置密码"
+
+
+class ChangeOwnPassword(Struct, forbid_unknown_fields=True):
+    current: Password
+    password: Password
+
+
+class IssueToken(Struct, forbid_unknown_fields=True):
+    label: Annotated[str, Meta(min_length=1, max_length=200, description="令牌用途，如“财政预算系统对接”")]
+    days: Annotated[int, Meta(ge=1, le=366)] = 90
+
+
+class SignIn(Struct, forbid_unknown_fields=True):
+    tenant: Code
+    username: Annotated[str, Meta(min_length=1, max_length=64)]
+    password: Password

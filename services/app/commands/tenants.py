@@ -1,10 +1,10 @@
-"""Commands on bureaus (tenants) and their users."""
+"""Commands on bureaus (tenants); their users' are in ``users.py``."""
 
 from __future__ import annotations
 
 from domain.ids import tenant_id
-from domain.tenants import Tenant, User
-from services.app.commands.inputs import RegisterTenant, RegisterUser
+from domain.tenants import Tenant
+from services.app.commands.inputs import RegisterTenant
 from services.app.commands.spec import Create, Loader
 from services.app.policy import Caller, Relation, Target
 
@@ -26,21 +26,4 @@ REGISTER_TENANT: Create[Tenant, RegisterTenant, Tenant | None] = Create(
     prepare=_parent,
     target=_tenant_target,
     make=_make_tenant,
-)
-
-
-def _existing_tenant(load: Loader, body: tuple[str, RegisterUser]) -> Tenant:
-    return load(Tenant, tenant_id(body[0]))
-
-
-def _make_user(caller: Caller, relation: Relation, body: tuple[str, RegisterUser], tenant: Tenant) -> User:
-    code, user = body
-    return User.register(code, user.username, user.display_name, tuple(user.roles))
-
-
-REGISTER_USER: Create[User, tuple[str, RegisterUser], Tenant] = Create(
-    action=lambda body: "user.register",
-    prepare=_existing_tenant,
-    target=lambda caller, body, tenant: Target(tenant.code),
-    make=_make_user,
 )

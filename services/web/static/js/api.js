@@ -1,11 +1,15 @@
-// The JSON API with the platform token as a bearer header (no cookies, so no CSRF to defend).
-// The token lives in sessionStorage: closing the tab signs out.
+// The JSON API. A person signs in with a password: the session is an HttpOnly cookie the browser
+// sends by itself, and every change carries the session's CSRF token (from the readable
+// jixiao_csrf cookie) in X-CSRF-Token. A platform token pasted on the sign-in page (operators,
+// tests) is kept in sessionStorage instead and sent as a bearer header.
 
 const KEY = "jixiao.token";
 
 export const token = () => sessionStorage.getItem(KEY);
 export const setToken = (t) => sessionStorage.setItem(KEY, t.trim());
 export const clearToken = () => sessionStorage.removeItem(KEY);
+export const csrf = () => (document.cookie.split("; ").find((c) => c.startsWith("jixiao_csrf=")) || "").slice(12);
+export const signedIn = () => Boolean(token() || csrf());
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -17,15 +21,17 @@ export class ApiError extends Error {
 
 export async function api(path, { method = "GET", body, headers = {}, raw = false } = {}) {
   const t = token();
-  const sendHeaders = { Authorization: `Bearer ${t}`, ...headers };
+  const sendHeaders = t ? { Authorization: `Bearer ${t}`, ...headers } : { ...headers };
+  if (!t && method !== "GET" && csrf()) sendHeaders["X-CSRF-Token"] = csrf();
   let payload = body;
   if (body !== undefined && !(body instanceof Blob) && !(body instanceof ArrayBuffer)) {
     sendHeaders["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
-  const res = await fetch(path, { method, headers: sendHeaders, body: payload });
-  if (res.status === 401) {
+  const res = await fetch(path, { method, headers: sendHeaders, body: payload, credentials: "same-origin" });
+  if (res.status === 401 && path !== "/api/v1/session") {
     clearToken();
+    document.cookie = "jixiao_csrf=; Max-Age=0; Path=/; SameSite=Strict";
     const problem = await res.json().catch(() => ({}));
     location.assign(`/ui/login?expired=${encodeURIComponent(problem.detail || "请重新登录")}`);
     throw new ApiError(401, problem);
@@ -65,3 +71,9 @@ export async function me() {
   return who;
 }
 export const forget = () => { who = undefined; };
+
+export async function signOut() {
+  if (!token()) await api("/api/v1/session", { method: "DELETE" }).catch(() => null);
+  clearToken();
+  forget();
+}

@@ -1,6 +1,7 @@
 // The router: one shell page for every /ui/… path; each view renders into <main>.
 
-import { api, clearToken, explain, forget, me, token } from "./api.js";
+import { api, explain, me, signOut, signedIn } from "./api.js";
+import { renderAccounts, renderMe } from "./accounts.js";
 import { clear, h, link } from "./dom.js";
 import { ROLE } from "./labels.js";
 import { renderLogin } from "./login.js";
@@ -18,6 +19,8 @@ const ROUTES = [
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/?$/, renderScorecard],
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/history\/?$/, renderHistory],
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/print\/?$/, renderPrint],
+  [/^\/ui\/tenants\/(\d{6})\/accounts\/?$/, renderAccounts],
+  [/^\/ui\/me\/?$/, renderMe],
 ];
 
 export function go(path) {
@@ -31,11 +34,12 @@ async function header(who) {
   if (!who) { clear(nav); clear(box); return; }
   clear(nav,
     link(`/ui/tenants/${who.tenant}/projects`, "项目与预算台账"),
-    link(`/ui/tenants/${who.tenant}/dashboard`, "汇总看板"));
+    link(`/ui/tenants/${who.tenant}/dashboard`, "汇总看板"),
+    who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
   clear(box,
-    h("span", {}, `${who.user}（${tenant.name}，${who.roles.map((r) => ROLE[r] || r).join("、")}）`),
-    h("button", { type: "button", onclick: () => { clearToken(); forget(); go("/ui/login"); } }, "退出"));
+    link("/ui/me", `${who.user}（${tenant.name}，${who.roles.map((r) => ROLE[r] || r).join("、")}）`),
+    h("button", { type: "button", onclick: async () => { await signOut(); go("/ui/login"); } }, "退出"));
 }
 
 export async function render() {
@@ -43,12 +47,12 @@ export async function render() {
   const path = location.pathname === "/" || location.pathname === "/ui" ? "/ui/" : location.pathname;
   const query = new URLSearchParams(location.search);
   const found = ROUTES.map(([re, view, open]) => [path.match(re), view, open]).find(([m]) => m);
-  if (!token() && !(found && found[2])) {
+  if (!signedIn() && !(found && found[2])) {
     history.replaceState({}, "", "/ui/login");
     return render();
   }
   try {
-    const who = token() ? await me() : null;
+    const who = signedIn() ? await me() : null;
     await header(who);
     if (!found) {
       history.replaceState({}, "", `/ui/tenants/${who.tenant}/projects`);
