@@ -22,6 +22,7 @@ from domain.base import TenantAggregate, check_id
 from domain.context import Meta
 from domain.errors import DomainError, InvalidState
 from domain.ids import user_id
+from domain.personal import Sealed
 from domain.tenants import Role, check_code
 
 MAX_FAILURES = 5
@@ -79,9 +80,24 @@ class User(TenantAggregate):
 
     class Registered(TenantAggregate.Created):
         username: str
-        display_name: str
+        display_name: str  # a service account's name; a person's is sealed in ``name``
         roles: tuple[Role, ...]
         kind: AccountKind = AccountKind.PERSON
+        name: Sealed | None = None  # 姓名, sealed with the person's own key
+        phone: Sealed | None = None  # 联系电话, sealed
+
+    class ContactChanged(TenantAggregate.Event):
+        name: Sealed | None
+        phone: Sealed | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.name, aggregate.phone = self.name, self.phone
+
+    class PersonalDataErased(TenantAggregate.Event):
+        """The person's key was destroyed: every sealed value of theirs now reads 已删除."""
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.erased = True
 
     class RolesChanged(TenantAggregate.Event):
         roles: tuple[Role, ...]
@@ -160,12 +176,17 @@ class User(TenantAggregate):
         display_name: str,
         roles: tuple[Role, ...],
         kind: AccountKind = AccountKind.PERSON,
+        name: Sealed | None = None,
+        phone: Sealed | None = None,
     ) -> None:
         self.tenant = meta.tenant
         self.username = username
         self.display_name = display_name
         self.roles = roles
         self.kind = kind
+        self.name = name
+        self.phone = phone
+        self.erased = False
         self.disabled = False
         self.has_password = False
         self.failures = 0
@@ -184,7 +205,11 @@ class User(TenantAggregate):
         display_name: str,
         roles: tuple[Role, ...],
         kind: AccountKind = AccountKind.PERSON,
+        name: Sealed | None = None,
+        phone: Sealed | None = None,
     ) -> User:
+        """A person's name and phone come sealed (``name``/``phone``; ``display_name`` then stays
+        empty); a service account's ``display_name`` is the system's name, in the clear."""
         check_code(tenant)
         if not _USERNAME.match(username):
             raise DomainError(
@@ -199,11 +224,25 @@ class User(TenantAggregate):
             id=user_id(tenant, username),
             tenant=tenant,
             username=username,
-            display_name=display_name.strip() or username,
+            display_name=display_name.strip() if name is None else "",
             roles=tuple(dict.fromkeys(roles)),
             kind=kind,
+            name=name,
+            phone=phone,
         )
         return user
+
+    def change_contact(self, name: Sealed | None, phone: Sealed | None) -> None:
+        if self.erased:
+            raise InvalidState("此人的个人信息已删除，不能再记录", code="user.erased")
+        if (name, phone) != (self.name, self.phone):
+            self._emit(self.ContactChanged, name=name, phone=phone)
+
+    def personal_data_erased(self, reason: str) -> None:
+        """Record that the person's key was destroyed (the application destroyed it first)."""
+        _need_reason(reason, self.username)
+        if not self.erased:
+            self._emit(self.PersonalDataErased, reason=reason)
 
     def change_roles(self, roles: tuple[Role, ...], reason: str) -> None:
         if not roles:

@@ -37,6 +37,8 @@ from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.credentials import CREATE_SQL as CREDENTIALS_SQL
 from services.app.credentials import HASHER, PostgresCredentials
+from services.app.personal import CREATE_SQL as PERSON_KEYS_SQL
+from services.app.personal import Personal, PostgresKeyStore
 from services.eventlog.memory import InMemoryEventLog
 from services.eventlog.postgres import PostgresEventLog
 from services.runtime.settings import Settings
@@ -62,6 +64,7 @@ def install(database_url: str, settings: Settings | None = None) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_INSTALL_LOCK,))
         conn.execute(IDEMPOTENCY_SQL)
         conn.execute(CREDENTIALS_SQL)
+        conn.execute(PERSON_KEYS_SQL)
 
 
 def build_application(
@@ -81,7 +84,7 @@ def build_accounts(
     release it too. ``hasher``: cheaper Argon2 parameters for tests that set many passwords."""
     pool: ConnectionPool[Any] = ConnectionPool(database_url, min_size=1, max_size=2, open=True)
     app.on_close(pool.close)
-    return Accounts(app, PostgresCredentials(pool), hasher=hasher or HASHER)
+    return Accounts(app, PostgresCredentials(pool), Personal(PostgresKeyStore(pool)), hasher=hasher or HASHER)
 
 
 def build_in_memory() -> JixiaoApplication:
@@ -127,7 +130,7 @@ def build_platform(
         metrics=Metrics(NAMES),
         scope_key=scope_key,
         command_cache=command_cache,
-        accounts=Accounts(app, PostgresCredentials(read_pool)),
+        accounts=Accounts(app, PostgresCredentials(read_pool), Personal(PostgresKeyStore(read_pool))),
     )
     platform.read_revocations()  # the first requests are checked against what is revoked already
     return platform

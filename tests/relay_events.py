@@ -9,11 +9,12 @@ from domain.context import Actor
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, Tenant, TenantLevel
 from domain.users import MAX_FAILURES, AccountKind, User
-from services.app.accounts import Accounts, SignInRefused
+from services.app.accounts import SignInRefused
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import (
     ApplyDeduction,
+    ChangeContact,
     IssueToken,
     NoteDeviation,
     PublishTemplate,
@@ -25,10 +26,10 @@ from services.app.commands.inputs import (
     SignIn,
     WithReason,
 )
-from services.app.credentials import InMemoryCredentials
 from services.app.policy import Caller
 from services.commands.imports import import_report
 from tests.conftest import REPORTS
+from tests.support import quick_accounts
 
 # the platform's operator (registers the tree, its users and templates)
 ADMIN = Caller("admin", PLATFORM_TENANT, frozenset(Role), correlation_id="relay-test", operator=True)
@@ -50,7 +51,9 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     """Tenants 360000 → 360100 → 360102 / 360103, then at least one event of every class."""
     register_tree(app)
     app.change(ADMIN_ACTOR, Tenant, app.tenant("360103").id, lambda t: t.rename("西湖区医保局"))
-    user = app.register_user(ADMIN, "360102", RegisterUser("evaluator.360102", "评价人", [Role.EVALUATOR]))
+    user = quick_accounts(app).register_user(
+        ADMIN, "360102", RegisterUser("evaluator.360102", "评价人", [Role.EVALUATOR])
+    )
     app.change(
         ADMIN_ACTOR, User, user.id, lambda u: u.change_roles((Role.EVALUATOR, Role.REVIEWER), "兼任审核")
     )
@@ -80,7 +83,7 @@ PASSWORD = "Relay-test-2026!"
 def account_events(app: JixiaoApplication) -> None:
     """A person's whole account life (password, sign-in, failures to lock-out, sign-out, disable,
     enable) and a service account's token issued and revoked."""
-    accounts = Accounts(app, InMemoryCredentials())
+    accounts = quick_accounts(app)
     admin = Caller("admin.360102", "360102", frozenset({Role.ADMIN}), correlation_id="relay-test")
     person = accounts.register_user(
         admin, "360102", RegisterUser("li.lei", "李雷", [Role.PREPARER], password=PASSWORD)
@@ -92,6 +95,7 @@ def account_events(app: JixiaoApplication) -> None:
     for _ in range(MAX_FAILURES):
         with contextlib.suppress(SignInRefused):
             accounts.sign_in(SignIn("360102", "li.lei", "wrong-Password-1"))
+    accounts.change_contact(admin, person.id, ChangeContact("李雷", "0550-1234567"))
     accounts.disable_user(admin, person.id, WithReason("调岗"))
     accounts.enable_user(admin, person.id, WithReason("复岗"))
     service = accounts.register_user(
@@ -101,3 +105,4 @@ def account_events(app: JixiaoApplication) -> None:
     )
     token = accounts.issue_token(admin, service.id, IssueToken("预算系统对接", days=30))
     accounts.revoke_token(admin, service.id, token.token_id, WithReason("系统更换"))
+    accounts.erase_personal(admin, person.id, WithReason("本人申请删除个人信息"))

@@ -9,10 +9,13 @@ from __future__ import annotations
 from decimal import Decimal
 from uuid import UUID
 
+from argon2 import PasswordHasher
+
 from domain.evaluation import Evaluation, EvaluationKind
 from domain.indicators import IndicatorSpec
 from domain.ledger import Project
 from domain.tenants import Role, Tenant, TenantLevel
+from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.commands.inputs import (
     ApplyDeduction,
@@ -20,6 +23,8 @@ from services.app.commands.inputs import (
     RegisterTenant,
     StartEvaluation,
 )
+from services.app.credentials import InMemoryCredentials
+from services.app.personal import InMemoryKeyStore, Personal
 from services.app.policy import Caller
 from services.commands.imports import operator
 
@@ -83,3 +88,11 @@ def events_of(app: JixiaoApplication, aggregate_id: UUID) -> list[object]:
         for _, oid, v, topic, state in app.log.read(0, 10**7)
         if oid == aggregate_id
     ]
+
+
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # tests set many passwords
+
+
+def quick_accounts(app: JixiaoApplication) -> Accounts:
+    """The account service with in-memory passwords and personal-data keys and cheap hashing."""
+    return Accounts(app, InMemoryCredentials(), Personal(InMemoryKeyStore()), hasher=FAST_HASHER)

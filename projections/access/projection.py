@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from psycopg import Cursor
 
 from projections.core.folding import Folder
@@ -20,7 +21,7 @@ USER_TOPIC = "domain.tenants:User."
 
 class AccessProjection:
     name = "access"
-    version = 1
+    version = 2  # v2: the sealed name and the erasure
 
     def __init__(self) -> None:
         self.folder = Folder()
@@ -32,7 +33,8 @@ class AccessProjection:
                 tenant text NOT NULL, username text NOT NULL, display_name text NOT NULL, kind text NOT NULL,
                 roles text[] NOT NULL, disabled boolean NOT NULL, has_password boolean NOT NULL,
                 failures int NOT NULL, locked_until timestamptz, not_before timestamptz, last_sign_in timestamptz,
-                version int NOT NULL, position bigint NOT NULL, PRIMARY KEY (tenant, username));
+                version int NOT NULL, position bigint NOT NULL, name_sealed text, erased boolean NOT NULL DEFAULT false,
+                PRIMARY KEY (tenant, username));
             CREATE INDEX IF NOT EXISTS accounts_position ON {schema}.accounts (position);
             CREATE TABLE IF NOT EXISTS {schema}.tokens (
                 token_id text PRIMARY KEY, tenant text NOT NULL, username text NOT NULL, label text NOT NULL,
@@ -52,12 +54,13 @@ class AccessProjection:
                 continue
             u = self.folder.apply(cur, env)
             cur.execute(
-                f"INSERT INTO {schema}.accounts VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                f"INSERT INTO {schema}.accounts VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (tenant, username) DO UPDATE SET display_name = excluded.display_name, "
                 "kind = excluded.kind, roles = excluded.roles, disabled = excluded.disabled, "
                 "has_password = excluded.has_password, failures = excluded.failures, "
                 "locked_until = excluded.locked_until, not_before = excluded.not_before, "
-                "last_sign_in = excluded.last_sign_in, version = excluded.version, position = excluded.position",
+                "last_sign_in = excluded.last_sign_in, version = excluded.version, position = excluded.position, "
+                "name_sealed = excluded.name_sealed, erased = excluded.erased",
                 (
                     u.tenant,
                     u.username,
@@ -72,6 +75,8 @@ class AccessProjection:
                     u.last_sign_in,
                     u.version,
                     env.position,
+                    None if u.name is None else msgspec.json.encode(u.name).decode(),
+                    u.erased,
                 ),
             )
             kind = env.type_name

@@ -4,11 +4,15 @@ what no longer grants access (the API's revocation list, ``revocations_since``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 from psycopg import Connection
+
+from domain.personal import Sealed
 
 SCHEMA = "rm_access"
 
@@ -16,7 +20,7 @@ SCHEMA = "rm_access"
 class AccountRow(Struct, frozen=True):
     tenant: str
     username: str
-    display_name: str
+    display_name: str  # a person's name once the API has revealed it (已删除 after erasure)
     kind: str
     roles: list[str]
     disabled: bool
@@ -24,6 +28,8 @@ class AccountRow(Struct, frozen=True):
     locked_until: datetime.datetime | None
     last_sign_in: datetime.datetime | None
     version: int
+    erased: bool = False
+    name_sealed: Sealed | None = None  # the stored, sealed name (never sent: see ``reveal``)
 
 
 class TokenRow(Struct, frozen=True):
@@ -38,10 +44,53 @@ class TokenRow(Struct, frozen=True):
 def accounts(conn: Connection[Any], tenant: str) -> list[AccountRow]:
     rows = conn.execute(
         f"SELECT tenant, username, display_name, kind, roles, disabled, has_password, locked_until, "
-        f"last_sign_in, version FROM {SCHEMA}.accounts WHERE tenant = %s ORDER BY kind, username",
+        f"last_sign_in, version, erased, name_sealed FROM {SCHEMA}.accounts WHERE tenant = %s ORDER BY kind, username",
         (tenant,),
     ).fetchall()
-    return [AccountRow(*r) for r in rows]
+    found = []
+    for (
+        tenant_,
+        username,
+        display,
+        kind,
+        roles,
+        disabled,
+        has_password,
+        locked,
+        last,
+        version,
+        erased,
+        sealed,
+    ) in rows:
+        name = None if sealed is None else msgspec.json.decode(sealed, type=Sealed)
+        found.append(
+            AccountRow(
+                tenant_,
+                username,
+                display,
+                kind,
+                roles,
+                disabled,
+                has_password,
+                locked,
+                last,
+                version,
+                erased,
+                name,
+            )
+        )
+    return found
+
+
+def reveal(rows: list[AccountRow], open_: Callable[[Sealed], str]) -> list[AccountRow]:
+    """The rows with each person's name opened by ``open_`` (the API's key store) and the sealed
+    value dropped: what a bureau's administrators see."""
+    return [
+        msgspec.structs.replace(r, display_name=open_(r.name_sealed), name_sealed=None)
+        if r.name_sealed
+        else r
+        for r in rows
+    ]
 
 
 def tokens(conn: Connection[Any], tenant: str) -> list[TokenRow]:

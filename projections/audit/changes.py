@@ -103,6 +103,8 @@ CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
         lambda a, e: {"label": e.label, "expires": e.expires.isoformat()},
     ),
     "User.TokenRevoked": (lambda e: e.token_id, lambda a, e: "revoked"),
+    "User.ContactChanged": (lambda e: "", lambda a, e: "个人信息（加密）已更新"),
+    "User.PersonalDataErased": (lambda e: "", lambda a, e: "个人信息已删除"),
     "IndicatorTemplate.Published": (lambda e: e.name, _attr("name", "revision")),
     "IndicatorTemplate.Revised": (lambda e: "", _attr("revision")),
 }

@@ -21,7 +21,7 @@ from msgspec import Struct
 
 from domain.ids import user_id
 from domain.users import User
-from projections.access.queries import AccountRow, TokenRow, accounts, tokens
+from projections.access.queries import AccountRow, TokenRow, accounts, reveal, tokens
 from services.api.auth import issue
 from services.api.plumbing import (
     CSRF_COOKIE,
@@ -37,6 +37,7 @@ from services.api.plumbing import (
 from services.api.problems import Problem
 from services.app.accounts import Accounts, Session, SignInRefused
 from services.app.commands.inputs import (
+    ChangeContact,
     ChangeOwnPassword,
     ChangeRoles,
     IssueToken,
@@ -178,7 +179,8 @@ class AccountsController(Controller):
 
         def run() -> list[AccountRow]:
             platform.app.authorize(caller, "user.list", Target(code))
-            return read_models(platform, caller, lambda c: accounts(c, code))
+            rows = read_models(platform, caller, lambda c: accounts(c, code))
+            return reveal(rows, accounts_of(platform).personal.reveal)
 
         return await to_thread.run_sync(run)
 
@@ -254,6 +256,30 @@ class AccountsController(Controller):
             return a.app.load(User, _account(code, username))
 
         return await _on_account(request, act)
+
+    @put(
+        "/users/{username:str}/contact",
+        summary="更新人员的姓名与联系电话（以其本人密钥加密保存）",
+        guards=[allowed("user.change_contact")],
+    )
+    async def change_contact(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, username: str, data: ChangeContact
+    ) -> Response[Any]:
+        return await _on_account(
+            request, lambda a: a.change_contact(caller, _account(code, username), data).aggregate
+        )
+
+    @post(
+        "/users/{username:str}/erase",
+        summary="删除人员的个人信息（销毁其密钥：历史记录不变，姓名与电话显示为“已删除”）",
+        guards=[allowed("user.erase_personal")],
+    )
+    async def erase(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, username: str, data: WithReason
+    ) -> Response[Any]:
+        return await _on_account(
+            request, lambda a: a.erase_personal(caller, _account(code, username), data).aggregate
+        )
 
     @post(
         "/users/{username:str}/tokens",

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 
 from domain.context import Actor
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, InvalidState, NotFound
 from domain.ids import user_id
 from domain.tenants import Role, check_code
 from domain.users import CAUSE_LABEL, AccountKind, SignInCause, User, check_password
 from services.app.application import Done, JixiaoApplication
 from services.app.commands import users as commands
 from services.app.commands.inputs import (
+    ChangeContact,
     ChangeOwnPassword,
     ChangeRoles,
     IssueToken,
@@ -39,6 +40,7 @@ from services.app.commands.inputs import (
 from services.app.commands.spec import Change
 from services.app.credentials import HASHER, Credentials, hash_password, verify_password
 from services.app.errors import Forbidden
+from services.app.personal import Personal
 from services.app.policy import Caller, Target
 
 SESSION_HOURS = 8  # a working day; a longer one signs in again
@@ -80,22 +82,32 @@ class Accounts:
         self,
         app: JixiaoApplication,
         credentials: Credentials,
+        personal: Personal,
         clock: Callable[[], datetime.datetime] = utc_now,
         hasher: PasswordHasher = HASHER,
     ) -> None:
         self.app = app
         self.credentials = credentials
+        self.personal = personal
         self.clock = clock
         self.hasher = hasher
 
     # ---- administration ------------------------------------------------------------------
     def register_user(self, caller: Caller, tenant: str, body: RegisterUser) -> User:
-        """A person (with a first password, when given) or a service account."""
+        """A person (with a first password, when given; name and phone sealed with the person's
+        own key) or a service account (its name in the clear)."""
         if body.password is not None:
             if body.kind is AccountKind.SERVICE:
                 raise DomainError("系统账户没有密码，请为它签发 API 令牌", code="user.service_password")
             check_password(body.password, body.username)
-        user = self.app.create_with(caller, commands.REGISTER_USER, (tenant, body))
+        name = phone = None
+        if body.kind is AccountKind.PERSON:
+            self.app.authorize(caller, "user.register", Target(tenant))  # before a key is made
+            subject = str(user_id(tenant, body.username))
+            name = self.personal.seal(subject, body.display_name.strip() or body.username)
+            phone = self.personal.seal(subject, body.phone) if body.phone else None
+        account = commands.NewAccount(tenant, body, name, phone)
+        user = self.app.create_with(caller, commands.REGISTER_USER, account)
         if body.password is not None:
             self._store_password(caller, user.id, body.password, "设置初始密码", commands.PASSWORD_RESET)
         return user
@@ -142,6 +154,33 @@ class Accounts:
         self.app.execute(caller, command, uid, WithReason(reason))
         self.credentials.put(uid, hash_password(password, self.hasher))
 
+    def change_contact(self, caller: Caller, user: uuid.UUID, body: ChangeContact) -> Done[User, None]:
+        account = self.app.load(User, user)
+        self.app.authorize(caller, "user.change_contact", Target(account.tenant))
+        if account.erased:
+            raise InvalidState("此人的个人信息已删除，不能再记录", code="user.erased")
+        subject = str(user)
+        name = self.personal.seal(subject, body.display_name)
+        phone = self.personal.seal(subject, body.phone) if body.phone else None
+        return self.app.execute(caller, commands.CHANGE_CONTACT, user, (name, phone))
+
+    def erase_personal(self, caller: Caller, user: uuid.UUID, body: WithReason) -> Done[User, None]:
+        """Destroy the person's key, then record that it was destroyed: their name and phone in
+        every event, snapshot and read model now read 已删除; the events themselves — and so the
+        hash chain — stay exactly as they were."""
+        account = self.app.load(User, user)
+        self.app.authorize(caller, "user.erase_personal", Target(account.tenant))
+        if not body.reason.strip():
+            raise DomainError("必须填写原因", code="reason.missing")
+        self.personal.erase(str(user))
+        return self.app.execute(caller, commands.ERASED, user, body)
+
+    def name_of(self, user: User) -> str:
+        """A person's name (已删除 once erased), or a service account's."""
+        return (
+            self.personal.reveal(user.name, user.display_name) if user.name is not None else user.display_name
+        )
+
     # ---- signing in and out ----------------------------------------------------------------
     def sign_in(self, body: SignIn, *, correlation_id: str = "", method: str = "password") -> Session:
         """Check the password and record the attempt; ``SignInRefused`` (in Chinese) on failure."""
@@ -170,7 +209,7 @@ class Accounts:
         if cause is not None:
             raise SignInRefused(CAUSE_LABEL[cause]) if cause is not SignInCause.PASSWORD else generic
         fresh = self.app.load(User, uid)
-        return Session(session, fresh.tenant, fresh.username, fresh.display_name, fresh.roles, expires)
+        return Session(session, fresh.tenant, fresh.username, self.name_of(fresh), fresh.roles, expires)
 
     def sign_out(self, caller: Caller, session: str) -> None:
         self.app.authorize(caller, "me.sign_out", None)

@@ -21,7 +21,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.base import check_numbers
 from domain.context import Actor
-from domain.errors import AlreadyExists, DomainError
+from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
 from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
@@ -41,7 +41,6 @@ from services.app.commands.projects import (
 from services.app.commands.spec import Change, Create, target_of
 from services.app.commands.templates import PUBLISH_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
-from services.app.commands.users import REGISTER_USER
 from services.app.core import UnitOfWork
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.tree import TenantTree
@@ -159,12 +158,6 @@ class JixiaoApplication(UnitOfWork):
     # ---- tenants, users, templates -------------------------------------------------------------
     def register_tenant(self, caller: Caller, body: i.RegisterTenant) -> Tenant:
         return self.create_with(caller, REGISTER_TENANT, body)
-
-    def register_user(self, caller: Caller, tenant: str, body: i.RegisterUser) -> User:
-        """An account without a password (``Accounts.register_user`` sets a first one)."""
-        if body.password is not None:
-            raise DomainError("设置密码请通过账户服务（Accounts.register_user）", code="user.password_here")
-        return self.create_with(caller, REGISTER_USER, (tenant, body))
 
     def publish_template(self, caller: Caller, tenant: str, body: i.PublishTemplate) -> IndicatorTemplate:
         return self.create_with(caller, PUBLISH_TEMPLATE, (tenant, body))

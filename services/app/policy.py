@@ -117,6 +117,8 @@ ACTIONS: dict[str, Rule] = {
     "user.enable": Rule(ADMIN, Scope.TENANT_WRITE),
     "user.issue_token": Rule(ADMIN, Scope.TENANT_WRITE),
     "user.revoke_token": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.change_contact": Rule(ADMIN, Scope.TENANT_WRITE),
+    "user.erase_personal": Rule(ADMIN, Scope.TENANT_WRITE),
     "user.list": Rule((Role.ADMIN, Role.AUDITOR), Scope.TENANT_WRITE),
     "me.change_password": Rule(ANY, Scope.PLATFORM),
     "me.sign_out": Rule(ANY, Scope.PLATFORM, third_party=True),

@@ -48,16 +48,17 @@ class DemoSummary:
 
 def _accounts(code: str, name: str) -> list[RegisterUser]:
     people = [
-        RegisterUser(f"{role.value}.{code}", f"{name}{ROLE_LABEL[role]}", [role]) for role in DEMO_ROLES
+        RegisterUser(f"{role.value}.{code}", f"{name}{ROLE_LABEL[role]}", [role], password=DEMO_PASSWORD)
+        for role in DEMO_ROLES
     ]
     if code in TEAM_BUREAUS:
-        people.append(RegisterUser(f"demo.{code}", f"{name}演示账户", list(TEAM)))
+        people.append(RegisterUser(f"demo.{code}", f"{name}演示账户", list(TEAM), password=DEMO_PASSWORD))
     return people
 
 
-def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts | None = None) -> DemoSummary:
-    """The demo's bureaus, accounts (each with ``DEMO_PASSWORD`` when ``accounts`` is given),
-    the shipped template and the source reports."""
+def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts) -> DemoSummary:
+    """The demo's bureaus, accounts (each with ``DEMO_PASSWORD``), the shipped template and the
+    source reports."""
     caller = operator(PLATFORM_TENANT, "demo")
     out = DemoSummary()
     for code, name, level, parent in DEMO_TENANTS:
@@ -68,11 +69,7 @@ def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts | No
             pass
         for user in _accounts(code, name):
             try:
-                if accounts is not None:
-                    user.password = DEMO_PASSWORD
-                    accounts.register_user(operator(code, "demo"), code, user)
-                else:
-                    app.register_user(caller, code, user)
+                accounts.register_user(operator(code, "demo"), code, user)
                 out.users += 1
             except AlreadyExists:
                 pass

@@ -25,6 +25,7 @@ from psycopg.rows import tuple_row
 from domain.evaluation import Deduction, Evaluation, EvaluationKind, Evaluator, Status
 from domain.grades import GradeScheme
 from domain.ledger import LedgerEntry, LedgerStatement, Project, SourceTotals
+from domain.personal import Sealed
 from domain.scorecard import IndicatorState
 from domain.tenants import Role
 from domain.users import AccountKind, User
@@ -91,6 +92,9 @@ class UserState(_Base, kw_only=True):
     last_sign_in: datetime.datetime | None
     ended: tuple[str, ...]
     tokens: dict[str, tuple[str, datetime.datetime, bool]]
+    name: Sealed | None
+    phone: Sealed | None
+    erased: bool
 
 
 _STATES: dict[type[Any], type[_Base]] = {Evaluation: EvaluationState, Project: ProjectState, User: UserState}

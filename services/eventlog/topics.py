@@ -98,6 +98,8 @@ TOPICS = Topics(
                 "SignedOut",
                 "TokenIssued",
                 "TokenRevoked",
+                "ContactChanged",
+                "PersonalDataErased",
             ),
         ),
         **_events(

@@ -17,6 +17,7 @@ from services.commands.imports import import_report
 from services.compose import build_application
 from services.files.loader import load_report
 from services.files.scorer import Scored, score_report, walk
+from tests.support import quick_accounts
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
@@ -185,7 +186,7 @@ def test_every_report_imports_into_postgres_and_reads_back_the_same(
 ) -> None:
     app = build_application(database_url)
     try:
-        summary = seed_demo(app, REPORTS)
+        summary = seed_demo(app, REPORTS, quick_accounts(app))
         assert len(summary.imported) == 10 and summary.skipped == []
         for path in sorted(REPORTS.glob("*.yaml")):
             s = scored(path.name)
@@ -196,7 +197,7 @@ def test_every_report_imports_into_postgres_and_reads_back_the_same(
         before = event_count()
         with pytest.raises(AlreadyExists):
             import_report(app, REPORTS / "000-nanchang-2022.yaml", "360100", "again")
-        again = seed_demo(app, REPORTS)
+        again = seed_demo(app, REPORTS, quick_accounts(app))
         assert (again.tenants, again.users, again.templates, again.imported) == (0, 0, 0, [])
         assert event_count() == before
         nanchang = app.evaluation(scored("000-nanchang-2022.yaml").evaluation.id)

@@ -20,6 +20,7 @@ from services.commands.demo import seed_demo
 from services.compose import build_application
 from services.eventlog.stream import decode_rows
 from tests.conftest import fresh_database
+from tests.support import quick_accounts
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
@@ -29,7 +30,7 @@ def seeded(postgres_url: str) -> Iterator[str]:
     """The demo's bureaus and source reports, projected."""
     with fresh_database(postgres_url, "sc") as url:
         app = build_application(url)
-        seed_demo(app, REPORTS)
+        seed_demo(app, REPORTS, quick_accounts(app))
         app.close()
         with Projector(url, projection("scorecards")) as p:
             p.ensure()

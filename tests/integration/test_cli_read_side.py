@@ -10,6 +10,7 @@ import pytest
 from services.cli import main
 from services.commands.demo import seed_demo
 from services.compose import build_application
+from tests.support import quick_accounts
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
@@ -20,7 +21,7 @@ def platform(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("NATS_URL", "nats://127.0.0.1:1")  # external: the CLI starts no servers
     monkeypatch.setenv("JIXIAO_DATA_DIR", str(tmp_path / "data"))
     app = build_application(database_url)
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     app.close()
     return database_url
 

@@ -29,7 +29,7 @@ from services.app.commands.inputs import (
 )
 from services.app.errors import ConflictError
 from services.compose import build_application
-from tests.support import deduct, define, evaluation, events_of, project, register, staff
+from tests.support import deduct, define, evaluation, events_of, project, quick_accounts, register, staff
 
 ADMIN = staff("360100", "admin", Role.ADMIN, Role.PREPARER, cid="corr-admin")
 EVALUATOR = staff("360100", "li.si", Role.EVALUATOR, cid="corr-eval")
@@ -77,7 +77,9 @@ def test_refused_commands_store_no_event(
                 EntryKind.EXPENDITURE, FundingSource.CURRENT, Decimal("-5.00"), datetime.date(2022, 5, 1)
             ),
         ),
-        lambda: app.register_user(ADMIN, "360100", RegisterUser("bad name!", "坏名字", [Role.PREPARER])),
+        lambda: quick_accounts(app).register_user(
+            ADMIN, "360100", RegisterUser("bad name!", "坏名字", [Role.PREPARER])
+        ),
     ]
     for refuse in refusals:
         with pytest.raises(DomainError) as info:

@@ -16,7 +16,7 @@ from projections.registry import projection
 from services.app.commands.inputs import RegisterTenant
 from services.commands.demo import seed_demo
 from services.compose import build_application
-from tests.support import staff
+from tests.support import quick_accounts, staff
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 ADMIN = staff("341100", "admin", Role.ADMIN, cid="integrity-test")
@@ -25,7 +25,7 @@ ADMIN = staff("341100", "admin", Role.ADMIN, cid="integrity-test")
 @pytest.fixture
 def store(database_url: str) -> Iterator[str]:
     app = build_application(database_url)
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     app.close()
     with Projector(database_url, projection("integrity")) as p:
         p.ensure()

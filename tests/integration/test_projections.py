@@ -42,7 +42,7 @@ from services.commands.demo import seed_demo
 from services.compose import build_application
 from services.runtime.settings import Settings
 from tests.integration.views import view_rows
-from tests.support import deduct, define, evaluation, project, register, staff
+from tests.support import deduct, define, evaluation, project, quick_accounts, register, staff
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 
@@ -62,7 +62,7 @@ def catch_up(url: str, *names: str) -> None:
 
 
 def test_views_of_the_source_reports_equal_the_domain(app: JixiaoApplication, database_url: str) -> None:
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     catch_up(database_url)
     with psycopg.connect(database_url) as conn:
         cards = list_scorecards(conn, "360100", 2022)
@@ -94,7 +94,7 @@ def test_views_of_the_source_reports_equal_the_domain(app: JixiaoApplication, da
 
 
 def test_self_versus_external_gap(app: JixiaoApplication, database_url: str) -> None:
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     actor = staff("341100", "pwc", Role.EVALUATOR, cid="ext")
     p = app.project("341182", 2021, "2021-XZYX")
     ext = app.start_evaluation(
@@ -109,7 +109,7 @@ def test_self_versus_external_gap(app: JixiaoApplication, database_url: str) -> 
 
 
 def test_rebuild_equals_the_live_view_and_swaps_atomically(app: JixiaoApplication, database_url: str) -> None:
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     catch_up(database_url)
     for name in NAMES:
         live = view_rows(database_url, f"rm_{name}")
@@ -128,7 +128,7 @@ def test_parallel_rebuild_equals_the_live_view(
     """Shares of the aggregates projected by two worker processes add up to the same view."""
     from projections.core import parallel
 
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     catch_up(database_url)
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 0)
     workers = Settings.from_env({"JIXIAO_REBUILD_WORKERS": "2"}).rebuild_workers
@@ -170,7 +170,7 @@ def test_rebuild_workers_setting() -> None:
 
 
 def test_audit_trail_answers_who_changed_which_deduction(app: JixiaoApplication, database_url: str) -> None:
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     p = app.project("360100", 2022, "2022-YBJBNLTS")
     ev = evaluation_id(p.tenant, p.id, EvaluationKind.SELF.value, "360100")  # evaluated by 360100 itself
     wang = staff("360100", "wang.evaluator", Role.EVALUATOR, cid="c-1")
@@ -287,7 +287,7 @@ def test_time_travel_equals_the_view_right_after_each_event(
 def test_a_view_of_an_older_shape_is_rebuilt_at_start_up(app: JixiaoApplication, database_url: str) -> None:
     """A projection whose version changed (say scorecards v1 → v2) is rebuilt by ``ensure``,
     not served in its old shape; an up-to-date view is left as it is."""
-    seed_demo(app, REPORTS)
+    seed_demo(app, REPORTS, quick_accounts(app))
     catch_up(database_url, "scorecards")
     expected = view_rows(database_url, "rm_scorecards")
     with psycopg.connect(database_url) as conn:

@@ -24,7 +24,16 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "user.register": (frozenset({D}), "tenant_write", False),
     **{
         f"user.{a}": (frozenset({D}), "tenant_write", False)
-        for a in ("change_roles", "set_password", "disable", "enable", "issue_token", "revoke_token")
+        for a in (
+            "change_roles",
+            "set_password",
+            "disable",
+            "enable",
+            "issue_token",
+            "revoke_token",
+            "change_contact",
+            "erase_personal",
+        )
     },
     "user.list": (frozenset({D, A}), "tenant_write", False),
     "me.change_password": (ALL, "platform", False),

@@ -22,6 +22,7 @@ from services.app.commands.inputs import (
 )
 from services.app.credentials import InMemoryCredentials
 from services.app.errors import Forbidden
+from services.app.personal import InMemoryKeyStore, Personal
 from services.compose import build_in_memory
 from tests.support import events_of, register, staff
 
@@ -89,6 +90,7 @@ def _accounts() -> tuple[Accounts, list[datetime.datetime]]:
     return Accounts(
         app,
         InMemoryCredentials(),
+        Personal(InMemoryKeyStore()),
         clock=lambda: clock[0],
         hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     ), clock

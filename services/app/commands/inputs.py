@@ -39,6 +39,7 @@ class RegisterUser(Struct, forbid_unknown_fields=True):
     roles: Annotated[list[Role], Meta(min_length=1)]
     kind: AccountKind = AccountKind.PERSON  # person: signs in; service: holds API tokens
     password: Annotated[str, Meta(min_length=1, max_length=256)] | None = None  # a person's first password
+    phone: Annotated[str, Meta(pattern=r"^[0-9+() -]{5,30}$")] | None = None  # a person's 联系电话 (sealed)
 
 
 class PublishTemplate(Struct, forbid_unknown_fields=True):
@@ -150,3 +151,10 @@ class SignIn(Struct, forbid_unknown_fields=True):
     tenant: Code
     username: Annotated[str, Meta(min_length=1, max_length=64)]
     password: Password
+
+
+class ChangeContact(Struct, forbid_unknown_fields=True):
+    """A person's name and telephone number (both sealed with their own key)."""
+
+    display_name: Name
+    phone: Annotated[str, Meta(pattern=r"^[0-9+() -]{5,30}$")] | None = None

@@ -9,8 +9,10 @@ it happened.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from domain.ids import tenant_id
+from domain.personal import Sealed
 from domain.tenants import Tenant
 from domain.users import User
 from services.app.commands.inputs import ChangeRoles, RegisterUser, WithReason
@@ -18,20 +20,38 @@ from services.app.commands.spec import Change, Create, Loader
 from services.app.policy import Caller, Relation, Target
 
 
-def _existing_tenant(load: Loader, body: tuple[str, RegisterUser]) -> Tenant:
-    return load(Tenant, tenant_id(body[0]))
+@dataclass(frozen=True)
+class NewAccount:
+    """A registration as the application prepared it: a person's name and phone already sealed."""
+
+    tenant: str
+    form: RegisterUser
+    name: Sealed | None
+    phone: Sealed | None
 
 
-def _make_user(caller: Caller, relation: Relation, body: tuple[str, RegisterUser], tenant: Tenant) -> User:
-    code, user = body
-    return User.register(code, user.username, user.display_name, tuple(user.roles), user.kind)
+def _existing_tenant(load: Loader, body: NewAccount) -> Tenant:
+    return load(Tenant, tenant_id(body.tenant))
 
 
-REGISTER_USER: Create[User, tuple[str, RegisterUser], Tenant] = Create(
+def _make_user(caller: Caller, relation: Relation, body: NewAccount, tenant: Tenant) -> User:
+    f = body.form
+    return User.register(
+        body.tenant, f.username, f.display_name, tuple(f.roles), f.kind, body.name, body.phone
+    )
+
+
+REGISTER_USER: Create[User, NewAccount, Tenant] = Create(
     action=lambda body: "user.register",
     prepare=_existing_tenant,
     target=lambda caller, body, tenant: Target(tenant.code),
     make=_make_user,
+)
+CHANGE_CONTACT: Change[User, tuple[Sealed | None, Sealed | None], None, None] = Change(
+    "user.change_contact", User, lambda u, body, _: u.change_contact(*body)
+)
+ERASED: Change[User, WithReason, None, None] = Change(
+    "user.erase_personal", User, lambda u, body, _: u.personal_data_erased(body.reason)
 )
 CHANGE_ROLES: Change[User, ChangeRoles, None, None] = Change(
     "user.change_roles", User, lambda u, body, _: u.change_roles(tuple(body.roles), body.reason)

@@ -1,7 +1,9 @@
 """Integration payloads of accounts: users, sign-ins, sessions and service tokens.
 
-They carry no secret: no password, no hash, no token — only that a password was set, a token
-issued or revoked (by id), a session begun or ended.
+They carry no secret and no personal data: no password, no hash, no token, no person's name or
+phone (those are sealed with the person's key and stay inside the platform) — only that a
+password was set, a token issued or revoked (by id), a session begun or ended, a contact
+changed, a person's data erased.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ class UserTokenRevoked(_Payload, frozen=True, kw_only=True):
     token_id: str
 
 
+class UserContactChanged(_Payload, frozen=True, kw_only=True):
+    """A person's name or phone changed (the values are sealed personal data: not published)."""
+
+
+class UserPersonalDataErased(_Payload, frozen=True, kw_only=True):
+    """A person's personal data was erased (their key destroyed)."""
+
+
 TYPES: dict[str, tuple[type[_Payload], int]] = {
     "user.registered": (UserRegistered, 2),
     "user.roles_changed": (UserRolesChanged, 1),
@@ -75,4 +85,6 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "user.signed_out": (UserSignedOut, 1),
     "user.token_issued": (UserTokenIssued, 1),
     "user.token_revoked": (UserTokenRevoked, 1),
+    "user.contact_changed": (UserContactChanged, 1),
+    "user.personal_data_erased": (UserPersonalDataErased, 1),
 }
