@@ -268,15 +268,16 @@ class User(TenantAggregate):
             self._emit(self.Enabled, reason=reason)
 
     # ---- signing in ------------------------------------------------------------------------
-    def refusal(self, now: datetime.datetime) -> SignInCause | None:
-        """Why this account may not sign in now, before its password is even looked at."""
+    def refusal(self, now: datetime.datetime, *, needs_password: bool = True) -> SignInCause | None:
+        """Why this account may not sign in now, before its password is even looked at
+        (``needs_password``: False for single sign-on, where the provider checked the person)."""
         if self.kind is AccountKind.SERVICE:
             return SignInCause.SERVICE
         if self.disabled:
             return SignInCause.DISABLED
         if self.locked_until is not None and now < self.locked_until:
             return SignInCause.LOCKED
-        if not self.has_password:
+        if needs_password and not self.has_password:
             return SignInCause.NO_PASSWORD
         return None
 
@@ -292,7 +293,7 @@ class User(TenantAggregate):
         """Record an attempt: ``SignedIn``, or ``SignInFailed`` (and ``LockedOut`` at the limit).
         Returns why it failed, or None. Failures are recorded, not refused: the record is the point."""
         check_id(session, "会话编号")
-        cause = self.refusal(now)
+        cause = self.refusal(now, needs_password=method == "password")
         if cause is None and not password_ok:
             cause = SignInCause.PASSWORD
         if cause is None:

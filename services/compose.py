@@ -31,6 +31,7 @@ from services.api.auth import TokenConfig, Verifier
 from services.api.idempotency import CREATE_SQL as IDEMPOTENCY_SQL
 from services.api.idempotency import PostgresIdempotency
 from services.api.metrics import Metrics
+from services.api.oidc import OidcConfig
 from services.api.plumbing import Platform
 from services.api.ratelimit import RateLimiter
 from services.app.accounts import Accounts
@@ -141,6 +142,18 @@ def build_api(settings: Settings, database_url: str | None = None) -> Litestar:
     url = database_url or settings.database_url
     if url is None:
         raise ValueError("build_api needs a database URL (settings.database_url or the argument)")
+    oidc = None
+    if settings.oidc_issuer:
+        oidc = OidcConfig(
+            settings.oidc_issuer,
+            settings.oidc_client_id,
+            settings.oidc_client_secret,
+            settings.oidc_tenant_claim,
+            settings.oidc_username_claim,
+        )
     return create_app(
-        build_platform(settings, url), bench_endpoints=settings.bench_endpoints, more=web_handlers()
+        build_platform(settings, url),
+        bench_endpoints=settings.bench_endpoints,
+        more=web_handlers(),
+        oidc=oidc,
     )

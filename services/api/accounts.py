@@ -146,6 +146,10 @@ class SessionController(Controller):
         )
         return Response(body, cookies=cookies)
 
+    @get("/session/options", summary="登录方式（是否启用单点登录）")
+    async def options(self, request: Request[Any, Any, Any]) -> dict[str, bool]:
+        return {"password": True, "oidc": request.app.state.get("oidc") is not None}
+
     @delete("/session", summary="退出登录（会话立即失效）", status_code=200, guards=[allowed("me.sign_out")])
     async def sign_out(self, request: Request[Any, Any, Any], caller: Caller) -> Response[dict[str, str]]:
         platform = platform_of(request)

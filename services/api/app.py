@@ -22,6 +22,7 @@ from services.api.bodies import check_request
 from services.api.evaluations import EvaluationController
 from services.api.history import HistoryController
 from services.api.middleware import observe
+from services.api.oidc import OidcConfig, OidcController
 from services.api.openapi import document_problems
 from services.api.operations import BenchController, OpsController
 from services.api.plumbing import Platform, caller_of
@@ -32,12 +33,19 @@ from services.api.tenants import TenantController
 MAX_BODY = 1024 * 1024
 
 
-def create_app(platform: Platform, *, bench_endpoints: bool = False, more: Sequence[Any] = ()) -> Litestar:
+def create_app(
+    platform: Platform,
+    *,
+    bench_endpoints: bool = False,
+    more: Sequence[Any] = (),
+    oidc: OidcConfig | None = None,
+) -> Litestar:
     """The API's routes, and ``more`` beside them (the web UI's, ``services.web.web_handlers``)."""
     api = Litestar(
         route_handlers=[
             TenantController,
             SessionController,
+            OidcController,
             AccountsController,
             ProjectController,
             EvaluationController,
@@ -63,5 +71,6 @@ def create_app(platform: Platform, *, bench_endpoints: bool = False, more: Seque
         debug=False,
     )
     api.state.platform = platform
+    api.state.oidc = oidc
     document_problems(api)
     return api

@@ -182,7 +182,7 @@ class Accounts:
         )
 
     # ---- signing in and out ----------------------------------------------------------------
-    def sign_in(self, body: SignIn, *, correlation_id: str = "", method: str = "password") -> Session:
+    def sign_in(self, body: SignIn, *, correlation_id: str = "") -> Session:
         """Check the password and record the attempt; ``SignInRefused`` (in Chinese) on failure."""
         generic = SignInRefused(CAUSE_LABEL[SignInCause.PASSWORD])
         try:
@@ -192,23 +192,36 @@ class Accounts:
         except DomainError:
             verify_password(None, body.password)  # as long as a real check: no timing oracle
             raise generic from None
-        now = self.clock()
-        refused = account.refusal(now)
+        refused = account.refusal(self.clock())
         password_ok = refused is None and verify_password(self.credentials.get(uid), body.password)
+        return self._record_sign_in(account, password_ok, "password", correlation_id)
+
+    def sign_in_external(self, tenant: str, username: str, *, correlation_id: str = "") -> Session:
+        """A person the bureau's identity provider has signed in (single sign-on): the account
+        must exist, be a person's and be enabled; the attempt is recorded like a password's."""
+        try:
+            check_code(tenant)
+            account = self.app.load(User, user_id(tenant, username))
+        except DomainError:
+            raise SignInRefused(f"单位 {tenant} 没有账户 {username}，请联系本单位管理员登记") from None
+        return self._record_sign_in(account, True, "oidc", correlation_id)
+
+    def _record_sign_in(self, account: User, ok: bool, method: str, correlation_id: str) -> Session:
+        now = self.clock()
         session = secrets.token_hex(16)
         expires = now + datetime.timedelta(hours=SESSION_HOURS)
         actor = Actor(account.username, "account", account.tenant, correlation_id or session)
         cause = self.app.change(
             actor,
             User,
-            uid,
-            lambda u: u.sign_in(
-                now=now, password_ok=password_ok, session=session, expires=expires, method=method
-            ),
+            account.id,
+            lambda u: u.sign_in(now=now, password_ok=ok, session=session, expires=expires, method=method),
         )
+        if cause is SignInCause.PASSWORD:
+            raise SignInRefused(CAUSE_LABEL[SignInCause.PASSWORD])
         if cause is not None:
-            raise SignInRefused(CAUSE_LABEL[cause]) if cause is not SignInCause.PASSWORD else generic
-        fresh = self.app.load(User, uid)
+            raise SignInRefused(CAUSE_LABEL[cause])
+        fresh = self.app.load(User, account.id)
         return Session(session, fresh.tenant, fresh.username, self.name_of(fresh), fresh.roles, expires)
 
     def sign_out(self, caller: Caller, session: str) -> None:

@@ -72,6 +72,11 @@ class Settings:
     access_log: str = "INFO"  # level of the per-request log lines
     rebuild_workers: int = field(default_factory=default_rebuild_workers)
     bench_endpoints: bool = False  # the benchmark's baseline endpoint (never in production)
+    oidc_issuer: str | None = None  # single sign-on: the provider's issuer URL (discovery)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_tenant_claim: str = "jixiao_tenant"  # the ID token's claim naming the person's bureau
+    oidc_username_claim: str = "preferred_username"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +97,11 @@ class Settings:
             access_log=_level(env, "JIXIAO_ACCESS_LOG", "INFO"),
             rebuild_workers=_int(env, "JIXIAO_REBUILD_WORKERS", default_rebuild_workers(), high=64),
             bench_endpoints=env.get("JIXIAO_BENCH_ENDPOINTS") == "1",
+            oidc_issuer=(env.get("JIXIAO_OIDC_ISSUER") or "").rstrip("/") or None,
+            oidc_client_id=env.get("JIXIAO_OIDC_CLIENT_ID") or "",
+            oidc_client_secret=env.get("JIXIAO_OIDC_CLIENT_SECRET") or "",
+            oidc_tenant_claim=env.get("JIXIAO_OIDC_TENANT_CLAIM") or "jixiao_tenant",
+            oidc_username_claim=env.get("JIXIAO_OIDC_USERNAME_CLAIM") or "preferred_username",
         )
 
     def child_environment(self, database_url: str) -> dict[str, str]:
@@ -123,4 +133,9 @@ VARIABLES = (
     "JIXIAO_ACCESS_LOG",
     "JIXIAO_REBUILD_WORKERS",
     "JIXIAO_BENCH_ENDPOINTS",
+    "JIXIAO_OIDC_ISSUER",
+    "JIXIAO_OIDC_CLIENT_ID",
+    "JIXIAO_OIDC_CLIENT_SECRET",
+    "JIXIAO_OIDC_TENANT_CLAIM",
+    "JIXIAO_OIDC_USERNAME_CLAIM",
 )

@@ -38,6 +38,13 @@ function accountRow(code, a, reload) {
       ? h("button", { type: "button", onclick: async () => { if (await reason(`启用 ${a.username}`, (r) => act(`${base}/enable`, "POST", { reason: r }, "账户已启用"))) reload(); } }, "启用")
       : h("button", { type: "button", onclick: async () => { if (await reason(`停用 ${a.username}`, (r) => act(`${base}/disable`, "POST", { reason: r }, "账户已停用，其会话与令牌立即失效"))) reload(); } }, "停用"),
   ];
+  if (a.kind === "person" && !a.erased) {
+    buttons.push(h("button", { type: "button", "aria-label": `删除个人信息 ${a.username}`, onclick: async () => {
+      const ok = await askForm(`删除 ${a.username} 的个人信息（姓名、电话）：销毁其密钥，不可恢复`, [{ name: "reason", label: "原因", required: true }],
+        (f) => act(`${base}/erase`, "POST", { reason: f.get("reason") }, "个人信息已删除：历史记录保留，姓名与电话显示为“已删除”"));
+      if (ok) reload();
+    } }, "删除个人信息"));
+  }
   if (a.kind === "person") {
     buttons.push(h("button", { type: "button", onclick: async () => {
       const ok = await askForm(`重置密码：${a.username}`, [

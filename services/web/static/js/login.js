@@ -54,9 +54,11 @@ export async function renderLogin(main, _params, query) {
       error.textContent = err.status === 401 ? "令牌无效或已过期" : explain(err);
     }
   });
+  const options = await api("/api/v1/session/options").catch(() => ({ oidc: false }));
   clear(main,
     h("h1", {}, "登录"),
     form,
+    options.oidc ? h("p", {}, h("a", { href: "/api/v1/session/oidc", class: "button", id: "sso" }, "使用本单位统一身份认证登录")) : null,
     h("details", {}, h("summary", {}, "使用平台令牌登录（运维与系统对接）"),
       h("p", { class: "muted" }, "由管理员用 jixiao token issue 签发，或 jixiao up 打印的演示令牌。"), tokenForm));
   document.getElementById("tenant").focus();
