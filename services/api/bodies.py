@@ -74,7 +74,18 @@ def check_body(raw: bytes, content_type: str, body_type: Any) -> None:
         value = msgspec.json.decode(raw)
     except msgspec.DecodeError:
         raise Problem(400, "请求内容不是有效的 JSON", "request.malformed") from None
-    _walk(value, inspect.type_info(body_type), "")
+    _walk(value, _info(body_type), "")
+
+
+_INFO: dict[Any, inspect.Type] = {}
+
+
+def _info(body_type: Any) -> inspect.Type:
+    """The type's msgspec description, worked out once per type (it takes a while to build)."""
+    found = _INFO.get(body_type)
+    if found is None:
+        found = _INFO[body_type] = inspect.type_info(body_type)
+    return found
 
 
 def _where(path: str) -> str:
