@@ -15,6 +15,7 @@ import msgspec
 from domain.errors import Flag
 from domain.grades import GradeScheme
 from domain.indicators import FULL_MARKS, IndicatorSpec, children_of, weight_flags
+from domain.reader import read
 from domain.rules import Checklist, Outcome, RuleInput, max_points, quantize
 
 ZERO = Decimal(0)
@@ -78,9 +79,12 @@ class Scorecard:
         return {k: _clamped(n, taken.get(k, ZERO)) for k, n in self.nodes.items()}
 
     def subtotal(self, key: str) -> Decimal:
+        """A branch's score: its applicable leaves' scores (a not-applicable one counts nothing,
+        as in the total)."""
         kids = children_of(self.specs_view()).get(key, [])
         if not kids:
-            return self.score_of(self.nodes[key]) or ZERO
+            node = self.nodes[key]
+            return ZERO if node.spec.not_applicable else self.score_of(node) or ZERO
         return sum((self.subtotal(k.key) for k in kids), ZERO)
 
     def specs_view(self) -> dict[str, IndicatorSpec]:
@@ -118,11 +122,21 @@ class Scorecard:
         flags = weight_flags(specs)
         taken = self.deducted_by_key() if taken is None else taken
         scores = self.scores(taken) if scores is None else scores
+        year = self.__dict__.get("year")
         for n in self.leaves():
             spec = n.spec
             score = scores[spec.key]
             if spec.not_applicable:
                 continue
+            for text, what in ((spec.target, "年度指标值"), (n.actual, "实际完成值")):
+                if text and read(text, year=year, indicator=spec.name).unreadable:
+                    flags.append(
+                        Flag(
+                            "value.unreadable",
+                            f"「{spec.name}」的{what}「{text}」无法识别（平台不猜测），请核对",
+                            spec.key,
+                        )
+                    )
             if score is None and spec.rule is not None:
                 flags.append(Flag("actual.missing", f"「{spec.name}」尚未录入实际完成值或未评分", spec.key))
             if n.stated_score is not None and score is not None and n.stated_score != score:

@@ -26,9 +26,10 @@ from domain.grades import DEFAULT_GRADES, GradeScheme
 from domain.ids import evaluation_id
 from domain.indicators import IndicatorSpec, LedgerSource, check_spec
 from domain.ledger import SourceTotals
+from domain.reader import read
 from domain.rules import Manual, Outcome, RuleInput, RuleInputError, evaluate, quantize
 from domain.scorecard import ZERO, IndicatorState, Scorecard
-from domain.values import Comparator, Measure, parse_measure
+from domain.values import Comparator, Measure
 
 
 class Evaluation(TenantAggregate, Scorecard):
@@ -122,17 +123,18 @@ class Evaluation(TenantAggregate, Scorecard):
         self._emit(events.ActualRecorded, key=key, actual=actual, given=scored_given, **score)
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
-        target = parse_measure(node.spec.target) if node.spec.target else None
+        context = {"year": self.year, "indicator": node.spec.name}
+        target = read(node.spec.target, **context) if node.spec.target else None
         reverse = node.spec.reverse or (
             target is not None and target.comparator in (Comparator.LE, Comparator.LT)
         )
         fields: dict[str, Any] = {"reverse": reverse}
-        if target is not None and target.number is not None:
-            fields["target"] = target.number
+        if target is not None and target.floor is not None:
+            fields["target"] = target.floor
         if target is not None and target.date is not None:
             fields["due"] = target.date
         if actual is not None and actual.strip():
-            fields.update(_inputs_from_measure(parse_measure(actual)))
+            fields.update(_inputs_from_measure(read(actual, **context)))
         if given is not None:
             fields.update(_set_fields(given))
         return RuleInput(**fields)
@@ -164,8 +166,9 @@ class Evaluation(TenantAggregate, Scorecard):
         try:
             return given, evaluate(spec.rule, spec.weight, given, overachievement=spec.overachievement)
         except RuleInputError as e:
+            code = getattr(e, "code", "rule.input_invalid")
             raise DomainError(
-                str(e), code=getattr(e, "code", "rule.input_invalid"), row=f"指标「{spec.name}」"
+                _why(e, code, spec.target, node.actual), code=code, row=f"指标「{spec.name}」"
             ) from e
 
     def _ledger_rate(self, source: LedgerSource, name: str) -> Decimal:
@@ -382,3 +385,14 @@ def _inputs_from_measure(m: Measure) -> dict[str, Any]:
     if m.phrase:
         out["category"] = m.raw  # categories are matched on the text as written
     return out
+
+
+def _why(error: RuleInputError, code: str, target: str | None, actual: str | None) -> str:
+    """The rule's refusal, saying which cell could not be read when that is the reason."""
+    if code == "rule.target_missing" and target:
+        return f"年度指标值「{target}」未能读取为数字，无法按此规则评分（请改写为如“≥95%”“300人”）"
+    if code in ("rule.value_missing", "rule.ratio_missing") and actual:
+        return f"实际完成值「{actual}」未能读取为数字，无法按此规则评分"
+    if code == "rule.due_missing" and target:
+        return f"年度指标值「{target}」未能读取为日期或期限（如“2022年12月31日前”“10月底前”）"
+    return str(error)

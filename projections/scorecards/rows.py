@@ -88,9 +88,10 @@ def scorecard_of(e: Evaluation) -> Scorecard:
     def subtotal(key: str) -> Decimal:  # Scorecard.subtotal, with the tree built once and memoised
         if key not in subtotals:
             below = kids.get(key)
-            subtotals[key] = (
-                sum((subtotal(k.key) for k in below), Decimal(0)) if below else scores[key] or Decimal(0)
-            )
+            if below:
+                subtotals[key] = sum((subtotal(k.key) for k in below), Decimal(0))
+            else:  # a not-applicable leaf counts nothing in its branch, as in the total
+                subtotals[key] = Decimal(0) if e.nodes[key].spec.not_applicable else scores[key] or Decimal(0)
         return subtotals[key]
 
     indicators = []
