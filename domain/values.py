@@ -2,7 +2,7 @@
 
 ``≥293万人``, ``约845组``, ``≤5个工作日``, ``2021年12月31日前``, ``足额到位``, ``>95%``:
 a comparator, a number with a scale (万 = 10⁴, 亿 = 10⁸), a unit, a date with a bound, a range,
-or a qualitative phrase. Reading them is ``domain/reader.py``; comparing them is here.
+or a qualitative phrase. Reading them is ``domain/reader/``; comparing them is here.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Measure(msgspec.Struct, frozen=True, omit_defaults=True):
     high: Decimal | None = None
     unreadable: bool = False  # a malformed number (6,00.0,55): flagged, never guessed
     note: str = ""  # a parenthetical set aside: (历史标准), (其中…)
+    per: str = ""  # a unit written before the number: 每人200, 每亩300
 
     @property
     def kind(self) -> str:

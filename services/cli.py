@@ -31,6 +31,17 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", type=Path)
     i.add_argument("--tenant", required=True, help="行政区划代码，如 360100")
     i.add_argument("--actor", default="import", help="记录在事件上的操作人")
+    tp = sub.add_parser("template", help="指标模板：从文件发布或修订、列出可用模板")
+    tps = tp.add_subparsers(dest="action", required=True)
+    tpp = tps.add_parser("publish", help="从 YAML 文件发布模板（已有同名模板时加 --reason 修订为新版本）")
+    tpp.add_argument("file", type=Path)
+    tpp.add_argument("--tenant", required=True, help="模板所属单位代码（000000 为平台模板）")
+    tpp.add_argument("--year", type=int, default=None, help="适用年度（默认不限）")
+    tpp.add_argument("--based-on", default=None, help="在某模板基础上制定：单位代码/模板名称")
+    tpp.add_argument("--reason", default=None, help="修订原因（修订已有模板时必填）")
+    tpl = tps.add_parser("list", help="列出某单位可用的模板（本单位、上级单位、平台）")
+    tpl.add_argument("--tenant", required=True)
+    tpl.add_argument("--year", type=int, default=None)
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -164,6 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "rebuild":
                 return pc.cmd_rebuild(args.name)
             return pc.cmd_run(args.once)
+        if args.command == "template":
+            from services.commands import templates as tc
+
+            if args.action == "publish":
+                return tc.cmd_template_publish(args.file, args.tenant, args.year, args.based_on, args.reason)
+            return tc.cmd_template_list(args.tenant, args.year)
         if args.command in ("relay", "subscribe", "schema", "nats"):
             from services.commands import relay as rc
 

@@ -6,6 +6,7 @@ import contextlib
 from decimal import Decimal
 
 from domain.context import Actor
+from domain.evaluation import EvaluationKind
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, Tenant, TenantLevel
 from domain.users import MAX_FAILURES, AccountKind, User
@@ -13,17 +14,22 @@ from services.app.accounts import SignInRefused
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import (
+    AdoptTemplate,
     ApplyDeduction,
     ChangeContact,
     IssueToken,
+    MoveTemplate,
     NoteDeviation,
     PublishTemplate,
     RecordStatedScore,
     RecordStatedTotal,
+    RegisterProject,
     RegisterTenant,
     RegisterUser,
     ReviseDeduction,
+    ReviseTemplate,
     SignIn,
+    StartEvaluation,
     WithReason,
 )
 from services.app.policy import Caller
@@ -60,7 +66,8 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     account_events(app)
     name, description, specs = builtin_template(BUILTIN_TEMPLATES[0])
     tpl = app.publish_template(ADMIN, PLATFORM_TENANT, PublishTemplate(name, list(specs), description))
-    app.change(ADMIN_ACTOR, type(tpl), tpl.id, lambda t: t.revise(specs[:-1], "删去最后一项"))
+    app.revise_template(ADMIN, tpl.id, ReviseTemplate(list(specs[:-1]), "删去最后一项"))
+    template_events(app, name)
     done = import_report(app, REPORTS / "004-bohu-2022.yaml", "360102", "import")
     evaluation = done.evaluation
     ev = app.evaluation(evaluation)
@@ -75,6 +82,24 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     app.submit(evaluator, evaluation)
     reviewer = Caller("r1", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
+
+
+def template_events(app: JixiaoApplication, name: str) -> None:
+    """A city's template made from the platform's, and a district evaluation that adopts the
+    platform template's first revision and then moves, with a reason, to its second."""
+    city = Caller("admin.360100", "360100", frozenset({Role.ADMIN}), correlation_id="relay-test")
+    app.publish_template(
+        city,
+        "360100",
+        PublishTemplate(
+            "南昌市模板", [], "在省级模板上补充", year=2024, based_on=AdoptTemplate(PLATFORM_TENANT, name)
+        ),
+    )
+    preparer = Caller("p1", "360103", frozenset({Role.PREPARER}), correlation_id="relay-test")
+    project = app.register_project(preparer, "360103", RegisterProject("T-1", "模板项目", 2024))
+    started = app.start_evaluation(preparer, project.id, StartEvaluation(EvaluationKind.SELF, "自评"))
+    app.adopt_template(preparer, started.id, AdoptTemplate(PLATFORM_TENANT, name, 1))
+    app.move_template(preparer, started.id, MoveTemplate(2, "省局修订了模板"))
 
 
 PASSWORD = "Relay-test-2026!"

@@ -57,6 +57,7 @@ class Evaluation(TenantAggregate, Scorecard):
         self.ledger: SourceTotals | None = None
         self.stated_total: Decimal | None = None
         self.stated_grade: str | None = None
+        self.template: tuple[UUID, str, int] | None = None  # (id, name, revision) it is pinned to
 
     # ---- creation ----------------------------------------------------------------
     @classmethod
@@ -105,6 +106,39 @@ class Evaluation(TenantAggregate, Scorecard):
         if node.given is not None or spec.ledger_source is not None or isinstance(spec.rule, Manual):
             self._rescore(node, node.given or RuleInput())
 
+    def adopt_template(
+        self, template_id: UUID, name: str, revision: int, specs: tuple[IndicatorSpec, ...]
+    ) -> None:
+        """Take a template revision's indicators (the evaluation is pinned to it from now on)."""
+        self._editable()
+        if self.template is not None and self.template[0] == template_id:
+            raise InvalidState(
+                f"已采用模板「{name}」第 {self.template[2]} 版；改用其他版本请用“改用模板版本”，并说明原因",
+                code="template.already_adopted",
+            )
+        reason = f"采用模板「{name}」第 {revision} 版"
+        self._emit(
+            events.TemplateAdopted, reason=reason, template_id=template_id, name=name, revision=revision
+        )
+        for spec in specs:
+            self.define_indicator(spec, reason=reason)
+
+    def move_template(self, revision: int, specs: tuple[IndicatorSpec, ...], reason: str) -> None:
+        """Move to another revision of the adopted template: a recorded act, with a reason; the
+        indicators the revision changes are redefined (actual values and deductions stay)."""
+        self._editable()
+        if self.template is None:
+            raise InvalidState("本评价没有采用模板", code="template.none")
+        template_id, name, current = self.template
+        if revision == current:
+            raise DomainError(f"本评价已在模板「{name}」第 {revision} 版", code="template.same_revision")
+        _need_reason(reason, "改用模板版本")
+        self._emit(
+            events.TemplateAdopted, reason=reason, template_id=template_id, name=name, revision=revision
+        )
+        for spec in specs:
+            self.define_indicator(spec, reason=f"改用模板「{name}」第 {revision} 版：{reason}")
+
     def specs(self) -> dict[str, IndicatorSpec]:
         return {k: n.spec for k, n in self.nodes.items()}
 
@@ -124,7 +158,7 @@ class Evaluation(TenantAggregate, Scorecard):
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
         context = {"year": self.year, "indicator": node.spec.name}
-        target = read(node.spec.target, **context) if node.spec.target else None
+        target = read(node.spec.target, target=True, **context) if node.spec.target else None
         reverse = node.spec.reverse or (
             target is not None and target.comparator in (Comparator.LE, Comparator.LT)
         )

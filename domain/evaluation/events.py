@@ -144,3 +144,15 @@ class StatusChanged(TenantAggregate.Event):
 
     def apply(self, aggregate: Any) -> None:
         aggregate.status = self.status
+
+
+class TemplateAdopted(TenantAggregate.Event):
+    """The evaluation took its indicators from this template revision (first adoption, or a
+    recorded move to another revision): it stays pinned to it until the next such event."""
+
+    template_id: UUID
+    name: str
+    revision: int
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.template = (self.template_id, self.name, self.revision)

@@ -14,7 +14,7 @@ TOPICS = ("domain.tenants:Tenant.", "domain.tenants:User.", "domain.templates:In
 
 class TenantsProjection:
     name = "tenants"
-    version = 1
+    version = 2  # v2: templates carry description, year and the template they were made from
 
     def __init__(self) -> None:
         self.folder = Folder()
@@ -28,7 +28,8 @@ class TenantsProjection:
                 tenant text NOT NULL, username text NOT NULL, display_name text NOT NULL, roles text[] NOT NULL,
                 version int NOT NULL, PRIMARY KEY (tenant, username));
             CREATE TABLE IF NOT EXISTS {schema}.templates (
-                template_id uuid PRIMARY KEY, tenant text NOT NULL, name text NOT NULL, revision int NOT NULL);
+                template_id uuid PRIMARY KEY, tenant text NOT NULL, name text NOT NULL, revision int NOT NULL,
+                description text NOT NULL, year int, based_on uuid, based_on_revision int, indicators int NOT NULL);
             """
         )
 
@@ -50,10 +51,22 @@ class TenantsProjection:
                     (a.tenant, a.username, a.display_name, [r.value for r in a.roles], a.version),
                 )
             else:
+                basis = a.based_on
                 cur.execute(
-                    f"INSERT INTO {schema}.templates VALUES (%s, %s, %s, %s) ON CONFLICT (template_id) DO UPDATE "
-                    "SET revision = excluded.revision",
-                    (a.id, a.tenant, a.name, a.revision),
+                    f"INSERT INTO {schema}.templates VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (template_id) DO UPDATE "
+                    "SET revision = excluded.revision, indicators = excluded.indicators",
+                    (
+                        a.id,
+                        a.tenant,
+                        a.name,
+                        a.revision,
+                        a.description,
+                        a.year,
+                        None if basis is None else basis.template_id,
+                        None if basis is None else basis.revision,
+                        len(a.specs_at(a.revision)),
+                    ),
                 )
 
     def reset(self) -> None:

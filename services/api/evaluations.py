@@ -28,6 +28,7 @@ from services.app.commands import evaluations as ev
 from services.app.commands.inputs import (
     AdoptTemplate,
     ApplyDeduction,
+    MoveTemplate,
     NoteDeviation,
     RecordActual,
     RecordStatedScore,
@@ -85,6 +86,16 @@ class EvaluationController(Controller):
         self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID, data: AdoptTemplate
     ) -> Response[Any]:
         return await on_evaluation(request, caller, ev.ADOPT_TEMPLATE, evaluation_id, data)
+
+    @post(
+        "/template/move",
+        summary="改用所采用模板的另一版本（须说明原因）",
+        guards=[allowed("evaluation.move_template")],
+    )
+    async def move_template(
+        self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID, data: MoveTemplate
+    ) -> Response[Any]:
+        return await on_evaluation(request, caller, ev.MOVE_TEMPLATE, evaluation_id, data)
 
     @put(
         "/indicators/{key:str}/actual",

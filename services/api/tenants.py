@@ -6,13 +6,16 @@ from typing import Any
 
 import msgspec
 from anyio import to_thread
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from msgspec import Struct
 
+from domain.ids import template_id
+from domain.templates import PLATFORM_TENANT
 from projections.rollups.queries import rollup, rollup_children
 from projections.scorecards.queries import list_scorecards
-from services.api.plumbing import Done, allowed, platform_of, read_models, run_command
-from services.app.commands.inputs import PublishTemplate, RegisterTenant
+from projections.tenants.queries import TemplateRow, usable_templates
+from services.api.plumbing import Done, allowed, if_match, platform_of, read_models, run_command
+from services.app.commands.inputs import PublishTemplate, RegisterTenant, ReviseTemplate
 from services.app.policy import Caller, Target
 
 
@@ -83,6 +86,41 @@ class TenantController(Controller):
             return 201, Done(id=str(t.id), version=t.version)
 
         return await run_command(request, run)
+
+    @put(
+        "/tenants/{code:str}/templates/{name:str}",
+        summary="修订指标模板（新版本；已采用旧版本的评价不受影响）",
+        guards=[allowed("template.revise")],
+    )
+    async def revise_template(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, name: str, data: ReviseTemplate
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        expected = if_match(request)
+
+        def run() -> tuple[int, Done]:
+            t = app.revise_template(caller, template_id(code, name), data, expected).aggregate
+            return 200, Done(id=str(t.id), version=t.version)
+
+        return await run_command(request, run)
+
+    @get(
+        "/tenants/{code:str}/templates",
+        summary="本单位可用的指标模板（本单位、上级单位和平台的）",
+        guards=[allowed("template.list")],
+    )
+    async def templates(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
+    ) -> list[TemplateRow]:
+        platform = platform_of(request)
+
+        def run() -> list[TemplateRow]:
+            platform.app.authorize(caller, "template.list", Target(code))
+            own = [] if code == PLATFORM_TENANT else list(platform.app.tree.lineage(code))
+            lineage = [*own, PLATFORM_TENANT]
+            return read_models(platform, caller, lambda c: usable_templates(c, lineage, year), lineage)
+
+        return await to_thread.run_sync(run)
 
     @get(
         "/tenants/{code:str}/evaluations",

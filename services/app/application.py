@@ -39,7 +39,7 @@ from services.app.commands.projects import (
     ImportFile,
 )
 from services.app.commands.spec import Change, Create, target_of
-from services.app.commands.templates import PUBLISH_TEMPLATE
+from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.policy import Caller, Relation, Target, authorize
@@ -162,6 +162,11 @@ class JixiaoApplication(UnitOfWork):
     def publish_template(self, caller: Caller, tenant: str, body: i.PublishTemplate) -> IndicatorTemplate:
         return self.create_with(caller, PUBLISH_TEMPLATE, (tenant, body))
 
+    def revise_template(
+        self, caller: Caller, template: UUID, body: i.ReviseTemplate, expected_version: int | None = None
+    ) -> Done[IndicatorTemplate, None]:
+        return self.execute(caller, REVISE_TEMPLATE, template, body, expected_version)
+
     # ---- projects and ledgers ------------------------------------------------------------------
     def register_project(self, caller: Caller, tenant: str, body: i.RegisterProject) -> Project:
         return self.create_with(caller, REGISTER_PROJECT, (tenant, body))
@@ -199,6 +204,11 @@ class JixiaoApplication(UnitOfWork):
     # ---- evaluations ---------------------------------------------------------------------------
     def start_evaluation(self, caller: Caller, project: UUID, body: i.StartEvaluation) -> Evaluation:
         return self.create_with(caller, ev.START_EVALUATION, (project, body))
+
+    def move_template(
+        self, caller: Caller, evaluation: UUID, body: i.MoveTemplate, expected_version: int | None = None
+    ) -> Done[Evaluation, None]:
+        return self.execute(caller, ev.MOVE_TEMPLATE, evaluation, body, expected_version)
 
     def define_indicator(
         self, caller: Caller, evaluation: UUID, body: IndicatorSpec, expected_version: int | None = None

@@ -14,6 +14,11 @@ BUILTIN_TEMPLATES = ("caiyu-2020-10.yaml",)
 def builtin_template(filename: str) -> tuple[str, str, tuple[IndicatorSpec, ...]]:
     """(name, description, specs) of a shipped template file."""
     text = resources.files("services.app").joinpath("builtin", filename).read_text(encoding="utf-8")
+    return template_text(text, filename)
+
+
+def template_text(text: str, filename: str) -> tuple[str, str, tuple[IndicatorSpec, ...]]:
+    """(name, description, specs) of a template file's text (the shape of ``builtin/*.yaml``)."""
     data = parse_text(text, filename)
     if not isinstance(data, dict) or "name" not in data or "indicators" not in data:
         raise FileFormatError(f"{filename} 必须包含 name 和 indicators")

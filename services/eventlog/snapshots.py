@@ -65,6 +65,7 @@ class EvaluationState(_Base, kw_only=True):
     ledger: SourceTotals | None
     stated_total: Decimal | None
     stated_grade: str | None
+    template: tuple[UUID, str, int] | None = None
 
 
 class ProjectState(_Base, kw_only=True):

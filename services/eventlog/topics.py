@@ -124,6 +124,7 @@ TOPICS = Topics(
                 "StatedScoreRecorded",
                 "StatedTotalRecorded",
                 "StatusChanged",
+                "TemplateAdopted",
             ),
         ),
     },

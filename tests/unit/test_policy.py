@@ -39,6 +39,8 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "me.change_password": (ALL, "platform", False),
     "me.sign_out": (ALL, "platform", True),
     "template.publish": (frozenset({D, E}), "tenant_write", False),
+    "template.revise": (frozenset({D, E}), "tenant_write", False),
+    "template.list": (ALL, "read", False),
     "project.register": (frozenset({P, E}), "tenant_write", False),
     "project.record_entry": (frozenset({P, E}), "tenant_write", False),
     "project.record_statement": (frozenset({P, E}), "tenant_write", False),
@@ -51,6 +53,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
         for a in (
             "define_indicator",
             "adopt_template",
+            "move_template",
             "record_actual",
             "record_stated_score",
             "record_stated_total",

@@ -22,6 +22,7 @@ from domain.tenants import Tenant
 from services.app.commands.inputs import (
     AdoptTemplate,
     ApplyDeduction,
+    MoveTemplate,
     NoteDeviation,
     RecordActual,
     RecordStatedScore,
@@ -84,31 +85,50 @@ SUBMIT: Change[Evaluation, None, SourceTotals, None] = Change(
 
 @dataclass(frozen=True)
 class Adoption:
+    template: IndicatorTemplate
+    revision: int
     specs: tuple[IndicatorSpec, ...]
-    reason: str
 
 
-def _template(load: Loader, e: Evaluation, body: AdoptTemplate) -> Adoption:
-    tpl = load(IndicatorTemplate, template_id(body.template_tenant, body.template_name))
+def usable_template(load: Loader, tenant: str, owner: str, name: str, revision: int | None) -> Adoption:
+    """A template ``tenant`` may use (its own, an ancestor's, the platform's), at a revision."""
+    tpl = load(IndicatorTemplate, template_id(owner, name))
     lineage: list[str] = []
-    current: str | None = e.tenant
+    current: str | None = tenant
     while current is not None and current not in lineage:
         lineage.append(current)
         current = load(Tenant, tenant_id(current)).parent
     if not usable_by(tpl.tenant, lineage):
         raise NotFound("模板不存在", code="indicatortemplate.not_found")
-    return Adoption(
-        tpl.specs_at(body.revision), f"采用模板「{tpl.name}」第 {body.revision or tpl.revision} 版"
-    )
+    chosen = revision or tpl.revision
+    return Adoption(tpl, chosen, tpl.specs_at(chosen))
 
 
-def _adopt(e: Evaluation, body: AdoptTemplate, adoption: Adoption) -> None:
-    for spec in adoption.specs:
-        e.define_indicator(spec, reason=adoption.reason)
+def _template(load: Loader, e: Evaluation, body: AdoptTemplate) -> Adoption:
+    return usable_template(load, e.tenant, body.template_tenant, body.template_name, body.revision)
+
+
+def _adopt(e: Evaluation, body: AdoptTemplate, a: Adoption) -> None:
+    e.adopt_template(a.template.id, a.template.name, a.revision, a.specs)
 
 
 ADOPT_TEMPLATE: Change[Evaluation, AdoptTemplate, Adoption, None] = Change(
     "evaluation.adopt_template", Evaluation, _adopt, _template
+)
+
+
+def _pinned(load: Loader, e: Evaluation, body: MoveTemplate) -> Adoption:
+    if e.template is None:
+        raise NotFound("本评价没有采用模板", code="template.none")
+    tpl = load(IndicatorTemplate, e.template[0])
+    return usable_template(load, e.tenant, tpl.tenant, tpl.name, body.revision)
+
+
+MOVE_TEMPLATE: Change[Evaluation, MoveTemplate, Adoption, None] = Change(
+    "evaluation.move_template",
+    Evaluation,
+    lambda e, body, a: e.move_template(a.revision, a.specs, body.reason),
+    _pinned,
 )
 
 

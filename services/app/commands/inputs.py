@@ -44,8 +44,20 @@ class RegisterUser(Struct, forbid_unknown_fields=True):
 
 class PublishTemplate(Struct, forbid_unknown_fields=True):
     name: Name
-    indicators: Annotated[list[IndicatorSpec], Meta(min_length=1, max_length=500)]
+    indicators: Annotated[list[IndicatorSpec], Meta(max_length=500)]
     description: Text = ""
+    year: Year | None = None  # the budget year it is for (none: any year)
+    based_on: AdoptTemplate | None = None  # inherit a parent bureau's (or the platform's) template
+
+
+class ReviseTemplate(Struct, forbid_unknown_fields=True):
+    indicators: Annotated[list[IndicatorSpec], Meta(min_length=1, max_length=500)]
+    reason: Reason
+
+
+class MoveTemplate(Struct, forbid_unknown_fields=True):
+    revision: Annotated[int, Meta(ge=1)]
+    reason: Reason
 
 
 class RegisterProject(Struct, forbid_unknown_fields=True):

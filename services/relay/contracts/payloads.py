@@ -97,10 +97,17 @@ class IndicatorData(_Payload, frozen=True, kw_only=True):
     not_applicable: bool = False
 
 
+class BasisData(_Payload, frozen=True, kw_only=True):
+    template_id: UUID
+    revision: int
+
+
 class TemplatePublished(_Payload, frozen=True, kw_only=True):
     name: str
     description: str
-    specs: list[IndicatorData]
+    specs: list[IndicatorData]  # the whole tree, inherited indicators included
+    year: int | None = None  # v2: the budget year it is for (None: any)
+    based_on: BasisData | None = None  # v2: the parent bureau's template it was made from
 
 
 class TemplateRevised(_Payload, frozen=True, kw_only=True):
@@ -189,6 +196,12 @@ class StatedTotalRecorded(_Payload, frozen=True, kw_only=True):
     grade: str | None
 
 
+class TemplateAdopted(_Payload, frozen=True, kw_only=True):
+    template_id: UUID
+    name: str
+    revision: int
+
+
 class StatusChanged(_Payload, frozen=True, kw_only=True):
     status: str  # draft | submitted | returned | finalized
     total: Decimal | None = None
@@ -214,7 +227,7 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "project.summary_recorded": (SummaryRecorded, 1),
     "project.entry_recorded": (EntryRecorded, 1),
     "project.statement_recorded": (StatementRecorded, 1),
-    "template.published": (TemplatePublished, 1),
+    "template.published": (TemplatePublished, 2),
     "template.revised": (TemplateRevised, 1),
     "evaluation.started": (EvaluationStarted, 1),
     "evaluation.indicator_defined": (IndicatorDefined, 1),
@@ -228,4 +241,5 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "evaluation.stated_score_recorded": (StatedScoreRecorded, 1),
     "evaluation.stated_total_recorded": (StatedTotalRecorded, 1),
     "evaluation.status_changed": (StatusChanged, 1),
+    "evaluation.template_adopted": (TemplateAdopted, 1),
 }
