@@ -12,7 +12,7 @@ from decimal import Decimal
 import msgspec
 
 from domain.errors import DomainError, Flag
-from domain.rules import Overachievement, Rule
+from domain.rules import Overachievement, Rule, check_rounding, versioned
 
 FULL_MARKS = Decimal(100)
 MAX_LEVEL = 3
@@ -42,6 +42,33 @@ class IndicatorSpec(msgspec.Struct, frozen=True, omit_defaults=True):
     overachievement: Overachievement | None = None
 
 
+def normalized(spec: IndicatorSpec) -> IndicatorSpec:
+    """The spec with its rule at the version its fields need (a rounding policy or a discretion:
+    version 2), so the stored definition says which semantics score it."""
+    if spec.rule is None:
+        return spec
+    rule = versioned(spec.rule)
+    return spec if rule is spec.rule else msgspec.structs.replace(spec, rule=rule)
+
+
+def _check_rule(spec: IndicatorSpec, row: str) -> None:
+    rule = spec.rule
+    if rule is None:
+        return
+    policy = rule.rounding_policy
+    if isinstance(policy, msgspec.Struct):
+        problem = check_rounding(policy)
+        if problem is not None:
+            raise DomainError(problem, code="rule.rounding_invalid", row=row)
+    discretion = rule.discretion
+    if isinstance(discretion, Decimal) and not 0 < discretion <= spec.weight:
+        raise DomainError(
+            f"酌情调整幅度 {discretion} 应大于 0 且不超过分值 {spec.weight}",
+            code="rule.discretion_invalid",
+            row=row,
+        )
+
+
 def level_of(key: str, specs: dict[str, IndicatorSpec]) -> int:
     level, node = 1, specs[key]
     while node.parent is not None:
@@ -59,6 +86,7 @@ def check_spec(spec: IndicatorSpec, specs: dict[str, IndicatorSpec]) -> None:
         raise DomainError(f"分值 {spec.weight} 必须在 0–100 之间", code="indicator.weight_invalid", row=row)
     if spec.weight != spec.weight.quantize(Decimal("0.01")):
         raise DomainError(f"分值 {spec.weight} 最多两位小数", code="indicator.weight_precision", row=row)
+    _check_rule(spec, row)
     if spec.parent is not None:
         if spec.parent not in specs:
             raise DomainError(f"上级指标「{spec.parent}」不存在", code="indicator.parent_unknown", row=row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import msgspec
@@ -84,6 +84,10 @@ class LedgerStatement(msgspec.Struct, frozen=True, omit_defaults=True):
     annual_total: Decimal | None = None
     spent_total: Decimal | None = None
     by_source: dict[FundingSource, SourceTotals] = {}
+    # rates as the form prints them (per cent), cross-checked against the entries
+    funds_received_rate: Decimal | None = None  # 资金到位率
+    execution_rate: Decimal | None = None  # 预算执行率 (支出 / 到位)
+    budget_execution_rate: Decimal | None = None  # 执行率 (B/A)
 
 
 _BUCKET = {
@@ -246,6 +250,17 @@ class Project(TenantAggregate):
             raise DomainError("更正金额不能为零", code="ledger.amount_zero", row=row)
 
     def record_statement(self, statement: LedgerStatement) -> None:
+        for label, rate in (
+            ("资金到位率", statement.funds_received_rate),
+            ("预算执行率", statement.execution_rate),
+            ("执行率", statement.budget_execution_rate),
+        ):
+            if rate is not None and not 0 <= rate <= 1000:
+                raise DomainError(
+                    f"表中{label} {rate}% 不在 0–1000% 之间（比率按百分数填写，如 87.41）",
+                    code="statement.rate_invalid",
+                    row=label,
+                )
         self._emit(self.StatementRecorded, statement=statement)
 
     # ---- derived figures -------------------------------------------------------------
@@ -287,6 +302,32 @@ def ledger_flags(year: int, entries: list[LedgerEntry], statement: LedgerStateme
     return flags
 
 
+def _printed_rate_flags(st: LedgerStatement, computed: SourceTotals) -> list[Flag]:
+    """A printed rate agrees when it is the computed rate rounded (half-up) to the decimals
+    printed — 87 %, 87.4 % and 87.41 % all agree with 87.4138 %; 87.5 % does not."""
+    flags: list[Flag] = []
+    for label, printed, top, bottom in (
+        ("资金到位率", st.funds_received_rate, computed.received, computed.annual),
+        ("预算执行率", st.execution_rate, computed.spent, computed.received),
+        ("执行率", st.budget_execution_rate, computed.spent, computed.annual),
+    ):
+        if printed is None or bottom == 0:
+            continue
+        exponent = printed.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        exact = top * 100 / bottom
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if shown != printed:
+            flags.append(
+                Flag(
+                    "ledger.printed_rate_mismatch",
+                    f"表中{label} {printed}% 与台账计算的 {shown}%（{_pct(exact)}）不一致",
+                    label,
+                )
+            )
+    return flags
+
+
 def _statement_flags(st: LedgerStatement, per_source: dict[FundingSource, SourceTotals]) -> list[Flag]:
     flags: list[Flag] = []
     stated_parts = grand_total(dict(st.by_source)) if st.by_source else None
@@ -314,4 +355,6 @@ def _statement_flags(st: LedgerStatement, per_source: dict[FundingSource, Source
                     label,
                 )
             )
+    if per_source:
+        flags.extend(_printed_rate_flags(st, computed))
     return flags

@@ -16,7 +16,7 @@ from domain.errors import Flag
 from domain.grades import GradeScheme
 from domain.indicators import FULL_MARKS, IndicatorSpec, children_of, weight_flags
 from domain.reader import read
-from domain.rules import Checklist, Outcome, RuleInput, max_points, quantize
+from domain.rules import Checklist, Judged, Outcome, RuleInput, max_points, quantize
 
 ZERO = Decimal(0)
 
@@ -34,6 +34,7 @@ class IndicatorState(msgspec.Struct, frozen=True):
     scored_given: RuleInput | None = None
     stated_score: Decimal | None = None
     deviation: str = ""
+    judged: Judged | None = None  # the evaluator's discretionary decision (酌情), with its reason
 
 
 class _DeductionLike(Protocol):
@@ -155,6 +156,7 @@ class Scorecard:
                         spec.key,
                     )
                 )
+            flags.extend(_discretion_flags(n))
             if n.outcome is not None and taken.get(spec.key, ZERO) > n.outcome.score:
                 flags.append(
                     Flag("deduction.exceeds_score", f"「{spec.name}」扣分超过规则得分，按0分计", spec.key)
@@ -170,6 +172,29 @@ class Scorecard:
                 )
             )
         return flags
+
+
+def _discretion_flags(n: IndicatorState) -> list[Flag]:
+    """Discretion is allowed, and always shown to the reviewer."""
+    out: list[Flag] = []
+    name, j = n.spec.name, n.judged
+    if j is not None and j.points is not None:
+        out.append(
+            Flag("score.discretionary", f"「{name}」酌情评定 {j.points} 分（{j.reason}），请审核", n.spec.key)
+        )
+    elif j is not None:
+        out.append(
+            Flag(
+                "score.discretionary",
+                f"「{name}」酌情调整 {j.adjustment} 分（{j.reason}），请审核",
+                n.spec.key,
+            )
+        )
+    given = n.scored_given or n.given
+    if given is not None and given.partial:
+        items = "、".join(f"要点{c.item}得{c.points}分" for c in given.partial)
+        out.append(Flag("score.partial_credit", f"「{name}」部分满足：{items}，请审核", n.spec.key))
+    return out
 
 
 def _clamped(node: IndicatorState, deducted: Decimal) -> Decimal | None:

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from domain.context import Actor
 from domain.evaluation import EvaluationKind
+from domain.indicators import IndicatorSpec
+from domain.rules import Judgement
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, Tenant, TenantLevel
 from domain.users import MAX_FAILURES, AccountKind, User
@@ -18,6 +20,7 @@ from services.app.commands.inputs import (
     ApplyDeduction,
     ChangeContact,
     IssueToken,
+    JudgeScore,
     MoveTemplate,
     NoteDeviation,
     PublishTemplate,
@@ -100,6 +103,9 @@ def template_events(app: JixiaoApplication, name: str) -> None:
     started = app.start_evaluation(preparer, project.id, StartEvaluation(EvaluationKind.SELF, "自评"))
     app.adopt_template(preparer, started.id, AdoptTemplate(PLATFORM_TENANT, name, 1))
     app.move_template(preparer, started.id, MoveTemplate(2, "省局修订了模板"))
+    app.define_indicator(preparer, started.id, IndicatorSpec("9", "酌情指标", Decimal(5), rule=Judgement()))
+    evaluator = Caller("e3", "360103", frozenset({Role.EVALUATOR}), correlation_id="relay-test")
+    app.judge_score(evaluator, started.id, "9", JudgeScore("资料齐全但时效稍差", points=Decimal(4)))
 
 
 PASSWORD = "Relay-test-2026!"

@@ -6,13 +6,13 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import msgspec
 from msgspec.structs import replace
 
 from domain.base import TenantAggregate, check_id
 from domain.context import Meta
 from domain.errors import DomainError, InvalidState, NotFound
 from domain.evaluation import events
+from domain.evaluation.scoring import Scoring
 from domain.evaluation.values import (
     EDITABLE,
     STATUS_LABEL,
@@ -24,15 +24,13 @@ from domain.evaluation.values import (
 )
 from domain.grades import DEFAULT_GRADES, GradeScheme
 from domain.ids import evaluation_id
-from domain.indicators import IndicatorSpec, LedgerSource, check_spec
+from domain.indicators import IndicatorSpec, check_spec, normalized
 from domain.ledger import SourceTotals
-from domain.reader import read
-from domain.rules import Manual, Outcome, RuleInput, RuleInputError, evaluate, quantize
+from domain.rules import Judged, Manual, Outcome, RuleInput, quantize
 from domain.scorecard import ZERO, IndicatorState, Scorecard
-from domain.values import Comparator, Measure
 
 
-class Evaluation(TenantAggregate, Scorecard):
+class Evaluation(TenantAggregate, Scoring, Scorecard):
     """The aggregate: indicator tree, inputs, rule scores, deductions, lifecycle. Its events are
     defined in ``events.py``."""
 
@@ -97,6 +95,7 @@ class Evaluation(TenantAggregate, Scorecard):
         """Add a node or change its definition (weight, rule, target); rescoring follows."""
         self._editable()
         specs = self.specs()
+        spec = normalized(spec)
         check_spec(spec, specs)
         old = self.nodes.get(spec.key)
         if old is not None and old.spec == spec:
@@ -153,25 +152,8 @@ class Evaluation(TenantAggregate, Scorecard):
         score: dict[str, Any] = {}
         if not unchanged:
             score = {"rule": node.spec.rule, "weight": node.spec.weight, "score": outcome.score}
-            score["explanation"] = outcome.explanation
+            score["explanation"], score["steps"] = outcome.explanation, outcome.steps
         self._emit(events.ActualRecorded, key=key, actual=actual, given=scored_given, **score)
-
-    def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
-        context = {"year": self.year, "indicator": node.spec.name}
-        target = read(node.spec.target, target=True, **context) if node.spec.target else None
-        reverse = node.spec.reverse or (
-            target is not None and target.comparator in (Comparator.LE, Comparator.LT)
-        )
-        fields: dict[str, Any] = {"reverse": reverse}
-        if target is not None and target.floor is not None:
-            fields["target"] = target.floor
-        if target is not None and target.date is not None:
-            fields["due"] = target.date
-        if actual is not None and actual.strip():
-            fields.update(_inputs_from_measure(read(actual, **context)))
-        if given is not None:
-            fields.update(_set_fields(given))
-        return RuleInput(**fields)
 
     def sync_ledger(self, figures: SourceTotals) -> None:
         """Take the project's ledger figures; indicators computed from the ledger are rescored."""
@@ -190,35 +172,6 @@ class Evaluation(TenantAggregate, Scorecard):
             return  # inputs no longer fit the (changed) rule: the indicator stays unscored until re-entered
         self._record_outcome(node, *scored)
 
-    def _outcome(self, node: IndicatorState, given: RuleInput) -> tuple[RuleInput, Outcome]:
-        """The inputs as scored (ledger rates filled in) and the rule's outcome; refuses bad input."""
-        spec = node.spec
-        if spec.rule is None:
-            raise DomainError("该指标没有评分规则", code="indicator.rule_missing", row=f"指标「{spec.name}」")
-        if spec.ledger_source is not None:
-            given = msgspec.structs.replace(given, ratio_pct=self._ledger_rate(spec.ledger_source, spec.name))
-        try:
-            return given, evaluate(spec.rule, spec.weight, given, overachievement=spec.overachievement)
-        except RuleInputError as e:
-            code = getattr(e, "code", "rule.input_invalid")
-            raise DomainError(
-                _why(e, code, spec.target, node.actual), code=code, row=f"指标「{spec.name}」"
-            ) from e
-
-    def _ledger_rate(self, source: LedgerSource, name: str) -> Decimal:
-        rate = None
-        if self.ledger is not None:
-            rate = {
-                LedgerSource.FUNDS_RECEIVED_RATE: self.ledger.funds_received_rate,
-                LedgerSource.EXECUTION_RATE: self.ledger.execution_rate,
-                LedgerSource.BUDGET_EXECUTION_RATE: self.ledger.budget_execution_rate,
-            }[source]
-        if rate is None:
-            raise DomainError(
-                "台账数据不足，无法计算该比率", code="ledger.figures_missing", row=f"指标「{name}」"
-            )
-        return rate
-
     def _record_outcome(self, node: IndicatorState, given: RuleInput, outcome: Outcome) -> None:
         spec = node.spec
         if node.outcome is not None and node.outcome.score == outcome.score and node.scored_given == given:
@@ -231,7 +184,37 @@ class Evaluation(TenantAggregate, Scorecard):
             given=given,
             score=outcome.score,
             explanation=outcome.explanation,
+            steps=outcome.steps,
         )
+
+    # ---- discretion (酌情) --------------------------------------------------------------
+    def judge_score(self, key: str, points: Decimal | None, adjustment: Decimal | None, reason: str) -> None:
+        """The evaluator's discretionary decision, with a reason: the score itself (a judgement
+        rule) or an adjustment of the rule's result within the bound the rule states. Neither:
+        the decision is withdrawn. Refused when it does not fit the rule; flagged for review."""
+        self._editable()
+        node = self._leaf(key)
+        _need_reason(reason, "酌情给分")
+        if points is not None and adjustment is not None:
+            raise DomainError(
+                "酌情评定得分与酌情调整只能二选一", code="judgement.both", row=f"指标「{node.spec.name}」"
+            )
+        withdrawn = points is None and adjustment is None
+        if withdrawn and node.judged is None:
+            raise InvalidState(
+                "该指标没有酌情给分可撤销", code="judgement.none", row=f"指标「{node.spec.name}」"
+            )
+        judged = None if withdrawn else Judged(points, adjustment, reason.strip())
+        given = node.given or RuleInput(reverse=node.spec.reverse)
+        try:
+            scored = self._outcome(node, given, judged)
+        except DomainError:
+            if not withdrawn:
+                raise
+            scored = None  # a judgement rule withdrawn: unscored again
+        self._emit(events.ScoreJudged, reason=reason.strip(), key=key, points=points, adjustment=adjustment)
+        if scored is not None:
+            self._record_outcome(self.nodes[key], *scored)
 
     # ---- deductions ------------------------------------------------------------------
     def deducted_by_key(self) -> dict[str, Decimal]:
@@ -381,6 +364,10 @@ class Evaluation(TenantAggregate, Scorecard):
                 code="evaluation.invalid_transition",
             )
 
+    def node(self, key: str) -> IndicatorState:
+        """Indicator ``key`` (``NotFound`` when there is none)."""
+        return self._node(key)
+
     def _node(self, key: str) -> IndicatorState:
         node = self.nodes.get(key)
         if node is None:
@@ -399,34 +386,3 @@ class Evaluation(TenantAggregate, Scorecard):
 def _need_reason(reason: str, row: str) -> None:
     if not reason.strip():
         raise DomainError("必须填写原因", code="reason.missing", row=row)
-
-
-def _set_fields(given: RuleInput) -> dict[str, Any]:
-    """Only the fields the caller actually set (non-defaults)."""
-    return {
-        f: getattr(given, f) for f in given.__struct_fields__ if getattr(given, f) != getattr(RuleInput(), f)
-    }
-
-
-def _inputs_from_measure(m: Measure) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if m.number is not None:
-        out["value"] = m.number
-        if m.is_percent:
-            out["ratio_pct"] = m.number
-    if m.date is not None:
-        out["completed_on"] = m.date
-    if m.phrase:
-        out["category"] = m.raw  # categories are matched on the text as written
-    return out
-
-
-def _why(error: RuleInputError, code: str, target: str | None, actual: str | None) -> str:
-    """The rule's refusal, saying which cell could not be read when that is the reason."""
-    if code == "rule.target_missing" and target:
-        return f"年度指标值「{target}」未能读取为数字，无法按此规则评分（请改写为如“≥95%”“300人”）"
-    if code in ("rule.value_missing", "rule.ratio_missing") and actual:
-        return f"实际完成值「{actual}」未能读取为数字，无法按此规则评分"
-    if code == "rule.due_missing" and target:
-        return f"年度指标值「{target}」未能读取为日期或期限（如“2022年12月31日前”“10月底前”）"
-    return str(error)

@@ -17,7 +17,7 @@ from domain.evaluation.values import Deduction, EvaluationKind, Evaluator, Statu
 from domain.grades import GradeScheme
 from domain.indicators import IndicatorSpec
 from domain.ledger import SourceTotals
-from domain.rules import Outcome, Rule, RuleInput
+from domain.rules import Judged, Judgement, Outcome, Rule, RuleInput
 
 
 class Started(TenantAggregate.Created):
@@ -48,11 +48,12 @@ class ActualRecorded(TenantAggregate.Event):
     weight: Decimal | None = None
     score: Decimal | None = None
     explanation: str = ""
+    steps: tuple[str, ...] = ()  # the arithmetic, step by step (added with rule version 2)
 
     def apply(self, aggregate: Any) -> None:
         changes: dict[str, Any] = {"actual": self.actual, "given": self.given}
         if self.score is not None:
-            changes["outcome"] = Outcome(score=self.score, explanation=self.explanation)
+            changes["outcome"] = Outcome(score=self.score, explanation=self.explanation, steps=self.steps)
             changes["scored_given"] = self.given
         aggregate.change_node(self.key, **changes)
 
@@ -66,9 +67,10 @@ class IndicatorScored(TenantAggregate.Event):
     given: RuleInput
     score: Decimal
     explanation: str
+    steps: tuple[str, ...] = ()
 
     def apply(self, aggregate: Any) -> None:
-        outcome = Outcome(score=self.score, explanation=self.explanation)
+        outcome = Outcome(score=self.score, explanation=self.explanation, steps=self.steps)
         aggregate.change_node(self.key, outcome=outcome, scored_given=self.given)
 
 
@@ -156,3 +158,21 @@ class TemplateAdopted(TenantAggregate.Event):
 
     def apply(self, aggregate: Any) -> None:
         aggregate.template = (self.template_id, self.name, self.revision)
+
+
+class ScoreJudged(TenantAggregate.Event):
+    """An evaluator's discretionary decision (酌情) on one indicator, its reason in ``meta``: the
+    score set (a judgement rule) or an adjustment of the rule's result; neither: withdrawn. The
+    re-score follows as ``IndicatorScored``."""
+
+    key: str
+    points: Decimal | None = None
+    adjustment: Decimal | None = None
+
+    def apply(self, aggregate: Any) -> None:
+        withdrawn = self.points is None and self.adjustment is None
+        judged = None if withdrawn else Judged(self.points, self.adjustment, self.meta.reason)
+        changes: dict[str, Any] = {"judged": judged}
+        if withdrawn and isinstance(aggregate.nodes[self.key].spec.rule, Judgement):
+            changes.update(outcome=None, scored_given=None)  # a judged score withdrawn: unscored
+        aggregate.change_node(self.key, **changes)

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 import msgspec
 
+from domain.rules.rounding import Rounding
+
 
 class StepRounding(enum.StrEnum):
     """How a partial step counts: 不足一档按一档计 (up), 不足一档不扣 (down), or pro rata (exact)."""
@@ -23,9 +25,16 @@ class StepRounding(enum.StrEnum):
 
 
 class _Rule(msgspec.Struct, frozen=True, tag_field="kind", forbid_unknown_fields=True):
-    """Defaults are written out (no omit_defaults) so a stored rule keeps its version forever."""
+    """Defaults are written out (no omit_defaults) so a stored rule keeps its version forever.
+
+    Version 2 adds ``rounding_policy`` (a rounding policy for the rate it scores and the score) and
+    ``discretion`` (how many points an evaluator may add or take from the rule's result, with a
+    reason: 酌情调整). A rule given either is version 2 (``versioned``)."""
 
     version: int = 1
+    # version 2; UNSET (omitted when stored) keeps version 1 rules stored exactly as before
+    rounding_policy: Rounding | msgspec.UnsetType = msgspec.UNSET
+    discretion: Decimal | msgspec.UnsetType = msgspec.UNSET
 
 
 class Proportional(_Rule, tag="proportional", frozen=True):
@@ -72,7 +81,8 @@ class ChecklistItem(msgspec.Struct, frozen=True):
 
 
 class Checklist(_Rule, tag="checklist", frozen=True):
-    """①…得1分 ②…得1.5分; 评价要点①–⑤每点0.6分. Input: the numbers (1-based) of the items met."""
+    """①…得1分 ②…得1.5分; 评价要点①–⑤每点0.6分. Input: the numbers (1-based) of the items met,
+    and items met in part with the points given for each (``partial``)."""
 
     items: tuple[ChecklistItem, ...] = ()
 
@@ -130,6 +140,11 @@ class Manual(_Rule, tag="manual", frozen=True):
     """The evaluator's judgement: full weight unless deductions (each with a reason) say otherwise."""
 
 
+class Judgement(_Rule, tag="judgement", frozen=True):
+    """酌情给分: the evaluator sets the score anywhere in [0, weight], with a reason (its own
+    event, ``ScoreJudged``), flagged for the reviewer. Unscored until judged."""
+
+
 Rule = (
     Proportional
     | Bands
@@ -142,9 +157,23 @@ Rule = (
     | ThreeTier
     | Survey
     | Manual
+    | Judgement
 )
 
-LATEST_VERSION = 1
+LATEST_VERSION = 2
+
+
+def versioned(rule: Rule) -> Rule:
+    """The rule at the version its fields need: a policy or a discretion makes it version 2."""
+    if isinstance(rule, Survey):
+        inner = versioned(rule.then)
+        if inner is not rule.then:
+            rule = msgspec.structs.replace(rule, then=inner)
+    if rule.version < 2 and (
+        rule.rounding_policy is not msgspec.UNSET or rule.discretion is not msgspec.UNSET
+    ):
+        return msgspec.structs.replace(rule, version=2)
+    return rule
 
 
 class Overachievement(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -158,6 +187,13 @@ class Overachievement(msgspec.Struct, frozen=True, omit_defaults=True):
     step_pct: Decimal = Decimal(10)
     points_per_step: Decimal = Decimal("0.5")
     rounding: StepRounding = StepRounding.UP
+
+
+class ItemCredit(msgspec.Struct, frozen=True):
+    """A checklist item met in part: its number (1-based) and the points given for it."""
+
+    item: int
+    points: Decimal
 
 
 class RuleInput(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -174,9 +210,20 @@ class RuleInput(msgspec.Struct, frozen=True, omit_defaults=True):
     tier: int | None = None  # 1..n for ThreeTier
     points: Decimal | None = None  # the evaluator's score inside a tier
     survey: tuple[int, ...] | None = None  # respondents per answer, best first
+    partial: tuple[ItemCredit, ...] = ()  # checklist items met in part, with the points given
+
+
+class Judged(msgspec.Struct, frozen=True, omit_defaults=True):
+    """An evaluator's discretionary decision on one indicator (酌情), with its reason: the score
+    itself (a ``Judgement`` rule) or an adjustment of the rule's result (within ``discretion``)."""
+
+    points: Decimal | None = None
+    adjustment: Decimal | None = None
+    reason: str = ""
 
 
 class Outcome(msgspec.Struct, frozen=True):
     score: Decimal
     explanation: str
     capped: bool = False
+    steps: tuple[str, ...] = ()  # the arithmetic, step by step (为什么是这个分)

@@ -83,6 +83,7 @@ CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
     "Evaluation.StatedScoreRecorded": (_key, _node(_key, lambda a, n: msgspec.to_builtins(n.stated_score))),
     "Evaluation.StatedTotalRecorded": (lambda e: "", _attr("stated_total", "stated_grade")),
     "Evaluation.StatusChanged": (lambda e: "", _attr("status")),
+    "Evaluation.ScoreJudged": (_key, _node(_key, lambda a, n: msgspec.to_builtins(n.judged))),
     "Evaluation.TemplateAdopted": (
         lambda e: e.name,
         lambda a, e: {"template": e.name, "revision": e.revision},

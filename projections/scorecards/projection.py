@@ -22,7 +22,7 @@ EVALUATION_TOPIC = "domain.evaluation:Evaluation."
 
 class ScorecardsProjection:
     name = "scorecards"
-    version = 3  # v3: a not-applicable leaf counts nothing in its branch's subtotal
+    version = 4  # v3: a not-applicable leaf counts nothing in its branch's subtotal; v4: judged
     partitioned = True  # rows depend only on the event's own aggregate: parallel rebuild
 
     def __init__(self) -> None:

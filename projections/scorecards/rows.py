@@ -30,6 +30,7 @@ class IndicatorRow(Struct, frozen=True):
     deviation: str
     not_applicable: bool
     explanation: str
+    judged: Any = None  # 酌情: {points | adjustment, reason} when the evaluator used discretion
 
 
 class DeductionRow(Struct, frozen=True):
@@ -116,6 +117,7 @@ def scorecard_of(e: Evaluation) -> Scorecard:
                 deviation=node.deviation,
                 not_applicable=spec.not_applicable,
                 explanation=node.outcome.explanation if node.outcome else "",
+                judged=_json(node.judged) if node.judged is not None else None,
             )
         )
     total = e.total(scores)

@@ -28,6 +28,7 @@ from services.app.commands import evaluations as ev
 from services.app.commands.inputs import (
     AdoptTemplate,
     ApplyDeduction,
+    JudgeScore,
     MoveTemplate,
     NoteDeviation,
     RecordActual,
@@ -141,6 +142,21 @@ class EvaluationController(Controller):
         data: RecordStatedScore,
     ) -> Response[Any]:
         return await on_evaluation(request, caller, ev.RECORD_STATED_SCORE, evaluation_id, (key, data))
+
+    @put(
+        "/indicators/{key:str}/judgement",
+        summary="酌情给分：评定得分或在规则允许的幅度内调整（须说明原因，提交审核时提示）",
+        guards=[allowed("evaluation.judge_score")],
+    )
+    async def judge_score(
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        evaluation_id: UUID,
+        key: str,
+        data: JudgeScore,
+    ) -> Response[Any]:
+        return await on_evaluation(request, caller, ev.JUDGE_SCORE, evaluation_id, (key, data))
 
     @put(
         "/stated-total",

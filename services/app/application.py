@@ -265,6 +265,16 @@ class JixiaoApplication(UnitOfWork):
     ) -> Done[Evaluation, None]:
         return self.execute(caller, ev.APPLY_DEDUCTION, evaluation, body, expected_version)
 
+    def judge_score(
+        self,
+        caller: Caller,
+        evaluation: UUID,
+        key: str,
+        body: i.JudgeScore,
+        expected_version: int | None = None,
+    ) -> Done[Evaluation, None]:
+        return self.execute(caller, ev.JUDGE_SCORE, evaluation, (key, body), expected_version)
+
     def revise_deduction(
         self,
         caller: Caller,

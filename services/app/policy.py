@@ -143,6 +143,7 @@ ACTIONS: dict[str, Rule] = {
     "evaluation.import_sheet": Rule((Role.EVALUATOR, Role.PREPARER), Scope.EVALUATION, third_party=True),
     "evaluation.submit": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evaluation.apply_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evaluation.judge_score": Rule(SCORE, Scope.EVALUATION, third_party=True),
     "evaluation.revise_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
     "evaluation.withdraw_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
     "evaluation.return": Rule(REVIEW, Scope.EVALUATION, third_party=True),

@@ -125,6 +125,7 @@ TOPICS = Topics(
                 "StatedTotalRecorded",
                 "StatusChanged",
                 "TemplateAdopted",
+                "ScoreJudged",
             ),
         ),
     },

@@ -69,6 +69,10 @@ class StatementDoc(_Doc):
     annual: Amount | None = None
     spent: Amount | None = None
     by_source: dict[FundingSource, SourceFiguresDoc] = {}
+    # rates as the form prints them, in per cent (87.41), cross-checked against the entries
+    funds_received_rate: Decimal | None = None  # 资金到位率
+    execution_rate: Decimal | None = None  # 预算执行率
+    budget_execution_rate: Decimal | None = None  # 执行率 (B/A)
 
 
 class LedgerDoc(_Doc):
@@ -93,6 +97,21 @@ class DeductionDoc(_Doc):
     id: str | None = None
 
 
+class CreditDoc(_Doc):
+    """A checklist item met in part: its number (1-based) and the points given."""
+
+    item: int
+    points: Decimal
+
+
+class JudgedDoc(_Doc):
+    """酌情: the score set (a judgement rule) or an adjustment within the rule's discretion."""
+
+    reason: str
+    points: Decimal | None = None
+    adjustment: Decimal | None = None
+
+
 class IndicatorDoc(_Doc):
     name: str
     weight: Decimal
@@ -115,6 +134,8 @@ class IndicatorDoc(_Doc):
     tier: int | None = None
     points: Decimal | None = None
     survey: list[int] | None = None
+    partial: list[CreditDoc] = []  # checklist items met in part
+    judged: JudgedDoc | None = None  # the evaluator's discretionary decision, with its reason
     # what the form states, kept and cross-checked
     stated_score: Decimal | None = None
     deductions: list[DeductionDoc] = []

@@ -21,7 +21,7 @@ from domain.grades import DEFAULT_GRADES, LONG_GRADES, GradeBand, GradeScheme
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerStatement, Project, SourceTotals
 from domain.money import parse_amount
-from domain.rules import RuleInput
+from domain.rules import ItemCredit, RuleInput
 from services.files.format import (
     Amount,
     EvaluationDoc,
@@ -121,6 +121,7 @@ def inputs_of(ind: IndicatorDoc) -> RuleInput | None:
         "tier": ind.tier,
         "points": ind.points,
         "survey": tuple(ind.survey) if ind.survey is not None else None,
+        "partial": tuple(ItemCredit(c.item, c.points) for c in ind.partial),
     }
     given = RuleInput(**fields)
     return None if given == RuleInput() else given
@@ -146,6 +147,9 @@ def statement_of(doc: StatementDoc) -> LedgerStatement:
         annual_total=_amount(doc.annual),
         spent_total=_amount(doc.spent),
         by_source={src: _figures(f) for src, f in doc.by_source.items()},
+        funds_received_rate=doc.funds_received_rate,
+        execution_rate=doc.execution_rate,
+        budget_execution_rate=doc.budget_execution_rate,
     )
 
 
@@ -210,7 +214,7 @@ def _record_ledger(c: Collector, project: Project, report: ReportDoc) -> None:
         stated = report.ledger.statement
         statement = c.attempt(lambda: statement_of(stated))
         if statement is not None:
-            project.record_statement(statement)
+            c.attempt(lambda: project.record_statement(statement))
 
 
 def _define_tree(c: Collector, evaluation: Evaluation, indicators: list[IndicatorDoc]) -> set[str]:
@@ -231,6 +235,9 @@ def _record_row(c: Collector, evaluation: Evaluation, key: str, ind: IndicatorDo
     actual = None if ind.actual is None else str(ind.actual)
     if ind.rule is not None and (actual is not None or given is not None):
         c.attempt(lambda: evaluation.record_actual(key, actual, given))
+    if ind.judged is not None:
+        j = ind.judged
+        c.attempt(lambda: evaluation.judge_score(key, j.points, j.adjustment, j.reason))
     for n, d in enumerate(ind.deductions, 1):
         did = d.id or f"{key}-D{n}"
         c.attempt(partial(evaluation.apply_deduction, did, key, d.points, d.reason))

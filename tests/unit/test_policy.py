@@ -64,7 +64,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     },
     **{
         f"evaluation.{a}": (frozenset({E}), "evaluation", True)
-        for a in ("apply_deduction", "revise_deduction", "withdraw_deduction")
+        for a in ("apply_deduction", "revise_deduction", "withdraw_deduction", "judge_score")
     },
     **{f"evaluation.{a}": (frozenset({R}), "evaluation", True) for a in ("return", "finalize", "reopen")},
     "me.read": (ALL, "platform", True),

@@ -186,7 +186,7 @@ REFUSED: list[tuple[str, Rule, RuleInput, str]] = [
     ("survey with nobody", SURVEY, RuleInput(survey=(0, 0, 0, 0, 0)), "rule.survey_empty"),
     (
         "a rule version from the future",
-        Proportional(version=2),
+        Proportional(version=3),
         RuleInput(ratio_pct=D(50)),
         "rule.version_unsupported",
     ),

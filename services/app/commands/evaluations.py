@@ -22,6 +22,7 @@ from domain.tenants import Tenant
 from services.app.commands.inputs import (
     AdoptTemplate,
     ApplyDeduction,
+    JudgeScore,
     MoveTemplate,
     NoteDeviation,
     RecordActual,
@@ -178,6 +179,11 @@ APPLY_DEDUCTION: Change[Evaluation, ApplyDeduction, None, None] = Change(
     "evaluation.apply_deduction",
     Evaluation,
     lambda e, d, _: e.apply_deduction(d.deduction_id, d.indicator, d.points, d.reason),
+)
+JUDGE_SCORE: Change[Evaluation, tuple[str, JudgeScore], None, None] = Change(
+    "evaluation.judge_score",
+    Evaluation,
+    lambda e, body, _: e.judge_score(body[0], body[1].points, body[1].adjustment, body[1].reason),
 )
 REVISE_DEDUCTION: Change[Evaluation, tuple[str, ReviseDeduction], None, None] = Change(
     "evaluation.revise_deduction",

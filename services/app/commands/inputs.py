@@ -110,6 +110,15 @@ class ApplyDeduction(Struct, forbid_unknown_fields=True):
     reason: Reason
 
 
+class JudgeScore(Struct, forbid_unknown_fields=True):
+    """酌情给分: ``points`` (the score, for a judgement rule) or ``adjustment`` (added to the
+    rule's result, within the rule's discretion); neither withdraws the decision. Always a reason."""
+
+    reason: Reason
+    points: Points | None = None
+    adjustment: Points | None = None
+
+
 class ReviseDeduction(Struct, forbid_unknown_fields=True):
     points: Points
     reason: Reason

@@ -77,6 +77,9 @@ class StatementData(_Payload, frozen=True, kw_only=True):
     annual_total: Decimal | None = None
     spent_total: Decimal | None = None
     by_source: dict[str, SourceFigures] = {}
+    funds_received_rate: Decimal | None = None  # v2: rates as the form prints them (per cent)
+    execution_rate: Decimal | None = None  # v2
+    budget_execution_rate: Decimal | None = None  # v2
 
 
 class StatementRecorded(_Payload, frozen=True, kw_only=True):
@@ -150,6 +153,7 @@ class ActualRecorded(_Payload, frozen=True, kw_only=True):
     weight: Decimal | None = None
     score: Decimal | None = None
     explanation: str = ""
+    steps: list[str] = []  # v2: the arithmetic, step by step (为什么是这个分)
 
 
 class IndicatorScored(_Payload, frozen=True, kw_only=True):
@@ -159,6 +163,16 @@ class IndicatorScored(_Payload, frozen=True, kw_only=True):
     given: RuleInputs
     score: Decimal
     explanation: str
+    steps: list[str] = []  # v2: the arithmetic, step by step (为什么是这个分)
+
+
+class ScoreJudged(_Payload, frozen=True, kw_only=True):
+    """酌情给分: the score set, or the adjustment of the rule's result; neither: withdrawn. The
+    reason is the envelope's ``reason``."""
+
+    key: str
+    points: Decimal | None = None
+    adjustment: Decimal | None = None
 
 
 class LedgerFiguresSynced(_Payload, frozen=True, kw_only=True):
@@ -226,13 +240,13 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "project.registered": (ProjectRegistered, 1),
     "project.summary_recorded": (SummaryRecorded, 1),
     "project.entry_recorded": (EntryRecorded, 1),
-    "project.statement_recorded": (StatementRecorded, 1),
+    "project.statement_recorded": (StatementRecorded, 2),
     "template.published": (TemplatePublished, 2),
     "template.revised": (TemplateRevised, 1),
     "evaluation.started": (EvaluationStarted, 1),
     "evaluation.indicator_defined": (IndicatorDefined, 1),
-    "evaluation.actual_recorded": (ActualRecorded, 1),
-    "evaluation.indicator_scored": (IndicatorScored, 1),
+    "evaluation.actual_recorded": (ActualRecorded, 2),
+    "evaluation.indicator_scored": (IndicatorScored, 2),
     "evaluation.ledger_figures_synced": (LedgerFiguresSynced, 1),
     "evaluation.deduction_applied": (DeductionApplied, 1),
     "evaluation.deduction_revised": (DeductionRevised, 1),
@@ -242,4 +256,5 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "evaluation.stated_total_recorded": (StatedTotalRecorded, 1),
     "evaluation.status_changed": (StatusChanged, 1),
     "evaluation.template_adopted": (TemplateAdopted, 1),
+    "evaluation.score_judged": (ScoreJudged, 1),
 }
