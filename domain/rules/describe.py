@@ -10,6 +10,7 @@ from domain.rules.model import (
     Checklist,
     Deadline,
     DropDeduction,
+    Judgement,
     Manual,
     Proportional,
     RatioToTarget,
@@ -32,6 +33,13 @@ def _n(x: Decimal) -> str:
 
 
 def describe(rule: Rule) -> str:
+    text = _describe(rule)
+    if isinstance(rule.discretion, Decimal):
+        text += f"；评价人可在±{_n(rule.discretion)}分内酌情调整（须说明原因）"
+    return text
+
+
+def _describe(rule: Rule) -> str:
     match rule:
         case Proportional():
             return "得分 = 完成率 × 分值" if rule.of_target else "得分 = 比率 × 分值"
@@ -69,4 +77,6 @@ def describe(rule: Rule) -> str:
             return "满意度 = Σ(人数 × 权重) / 样本数；" + describe(then)
         case Manual():
             return "评价人评分，扣分须注明原因"
+        case Judgement():
+            return "酌情给分：评价人在0至分值之间评定，须说明原因"
     raise AssertionError(f"unknown rule {rule!r}")

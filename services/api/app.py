@@ -28,6 +28,7 @@ from services.api.operations import BenchController, OpsController
 from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
+from services.api.scoring import ScoringController
 from services.api.tenants import TenantController
 
 MAX_BODY = 1024 * 1024
@@ -44,6 +45,7 @@ def create_app(
     api = Litestar(
         route_handlers=[
             TenantController,
+            ScoringController,
             SessionController,
             OidcController,
             AccountsController,

@@ -159,6 +159,8 @@ ACTIONS: dict[str, Rule] = {
     "project.read_ledger": Rule(ANY, Scope.READ),
     "project.ledger_history": Rule(HISTORY, Scope.READ),
     "evaluation.read": Rule(ANY, Scope.READ, third_party=True),
+    "evaluation.lineage": Rule(ANY, Scope.READ, third_party=True),
+    "evaluation.what_if": Rule(ANY, Scope.READ, third_party=True),
     "evaluation.export": Rule(ANY, Scope.READ, third_party=True),
     "evaluation.as_of": Rule(HISTORY, Scope.READ, third_party=True),
     "evaluation.history": Rule(HISTORY, Scope.READ, third_party=True),

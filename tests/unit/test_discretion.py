@@ -104,7 +104,7 @@ def test_an_adjustment_stays_within_the_rules_discretion(app: JixiaoApplication)
 def test_checklist_items_may_be_met_in_part(app: JixiaoApplication) -> None:
     rule = Checklist(items=(ChecklistItem("制度", D("1.5")), ChecklistItem("台账", D("1.5"))))
     ev = _draft(app, IndicatorSpec("1.1", "管理", D(3), parent="1", rule=rule))
-    with pytest.raises(DomainError, match="应在 0–1.5 之间"):
+    with pytest.raises(DomainError, match=r"应在 0–1\.5 之间"):
         app.record_actual(
             OWN, ev, "1.1", RecordActual(given=RuleInput(met=(1,), partial=(ItemCredit(2, D(2)),)))
         )

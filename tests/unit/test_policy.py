@@ -76,6 +76,8 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "project.read_ledger": (ALL, "read", False),
     "project.ledger_history": (frozenset({A, R, D}), "read", False),
     "evaluation.read": (ALL, "read", True),
+    "evaluation.lineage": (ALL, "read", True),
+    "evaluation.what_if": (ALL, "read", True),
     "evaluation.export": (ALL, "read", True),
     "evaluation.as_of": (frozenset({A, R, D}), "read", True),
     "evaluation.history": (frozenset({A, R, D}), "read", True),

@@ -12,11 +12,12 @@ export const ACTION = {
   LedgerFiguresSynced: "同步台账数据", DeductionApplied: "扣分", DeductionRevised: "修改扣分",
   DeductionWithdrawn: "撤销扣分", DeviationNoted: "偏差原因分析", StatedScoreRecorded: "表中得分",
   StatedTotalRecorded: "表中总分", StatusChanged: "状态变更", Registered: "登记", EntryRecorded: "台账记账",
-  SummaryRecorded: "完成情况", StatementRecorded: "报表合计",
+  SummaryRecorded: "完成情况", StatementRecorded: "报表合计", ScoreJudged: "酌情给分", TemplateAdopted: "采用模板版本",
 };
 export const RULE = {
   proportional: "比例计分", bands: "分档计分", shortfall: "差额扣分", drop: "下降扣分", checklist: "要点计分",
   deadline: "时限", categorical: "分类评分", ratio: "完成比例", tiers: "三档评分", survey: "满意度", manual: "人工评分",
+  judgement: "酌情给分",
 };
 
 export const has = (me, ...roles) => roles.some((r) => me.roles.includes(r));

@@ -9,6 +9,7 @@ import { ACTION, KIND, STATUS, has } from "./labels.js";
 import { go } from "./main.js";
 import { scoreTable } from "./scoretable.js";
 import { exportButton, importControl, importResult } from "./excel.js";
+import { judgeButton, lineageButton, whatIfPanel } from "./lineage.js";
 
 const EDITABLE = ["draft", "returned"];
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
@@ -67,6 +68,8 @@ export async function renderScorecard(main, [id], query, who) {
           inDialog((f) => command(`/deductions/${encodeURIComponent(d.deduction_id)}/withdraw`, { reason: f.get("reason") }))) }, "撤销") : null,
     ],
     row: (leaf) => h("div", { class: "no-print" },
+      mayScore ? judgeButton(leaf, command, inDialog) : null,
+      " ",
       mayScore ? h("button", { type: "button", id: `deduct-${leaf.key}`, "aria-label": `对「${leaf.name}」扣分`, onclick: () =>
         askForm(`对「${leaf.name}」扣分`, [
           { name: "points", label: "扣分分值", required: true, inputmode: "decimal" },
@@ -84,6 +87,9 @@ export async function renderScorecard(main, [id], query, who) {
       const cell = table.querySelector(`tr[data-key="${CSS.escape(d.key)}"] td:last-child`);
       cell?.append(h("button", { type: "button", "aria-label": `扣分 ${d.deduction_id} 的历史`, onclick: () => deductionHistory(base, d) }, `${d.deduction_id} 历史`));
     }
+  }
+  for (const leaf of card.indicators.filter((i) => i.rule)) {
+    table.querySelector(`#score-${CSS.escape(leaf.key)}`)?.append(" ", lineageButton(base, leaf, travelling ? card.version : null));
   }
   const keys = new Set(card.indicators.map((i) => i.key));
   const general = card.flags.filter((f) => !f.subject || !keys.has(f.subject));
@@ -107,6 +113,7 @@ export async function renderScorecard(main, [id], query, who) {
       exportButton(base, fail),
       mayEdit ? importControl(base, id, fail, reload) : null),
     timeline ? timeTravel(id, timeline, version, asOf) : null,
+    whatIfPanel(base),
     problem,
     importResult(id),
     general.length ? h("ul", { class: "flags", "aria-label": "提示" }, general.map((f) => h("li", {}, f.message))) : null,
