@@ -40,6 +40,7 @@ class IndicatorSpec(msgspec.Struct, frozen=True, omit_defaults=True):
     ledger_source: LedgerSource | None = None
     not_applicable: bool = False
     overachievement: Overachievement | None = None
+    unit: str = ""  # 计量单位 column of the table: the unit of a target or actual written bare
 
 
 def normalized(spec: IndicatorSpec) -> IndicatorSpec:

@@ -16,6 +16,7 @@ import msgspec
 
 from domain.errors import DomainError
 from domain.evaluation.aggregate import Evaluation
+from domain.indicators import IndicatorSpec
 from domain.reader import read
 from domain.rules import RuleInput, describe
 from domain.rules.rounding import Rounding, describe_rounding
@@ -60,10 +61,10 @@ class Lineage(msgspec.Struct, frozen=True, kw_only=True):
     not_applicable: bool
 
 
-def _written(text: str | None, year: int, indicator: str, *, target: bool) -> Written | None:
+def _written(text: str | None, year: int, spec: IndicatorSpec, *, target: bool) -> Written | None:
     if text is None or not text.strip():
         return None
-    m = read(text, year=year, indicator=indicator, target=target)
+    m = read(text, year=year, indicator=spec.name, target=target, unit=spec.unit)
     return Written(text, msgspec.to_builtins(m), m.kind)
 
 
@@ -104,8 +105,8 @@ def lineage_of(e: Evaluation, key: str) -> Lineage:
         rule_version=rule.version if rule is not None else None,
         rounding=policy,
         overachievement=msgspec.to_builtins(spec.overachievement) if spec.overachievement else None,
-        target=_written(spec.target, e.year, spec.name, target=True),
-        actual=_written(node.actual, e.year, spec.name, target=False),
+        target=_written(spec.target, e.year, spec, target=True),
+        actual=_written(node.actual, e.year, spec, target=False),
         inputs=msgspec.to_builtins(node.scored_given) if node.scored_given is not None else None,
         ledger_source=spec.ledger_source.value if spec.ledger_source else None,
         ledger=msgspec.to_builtins(e.ledger) if spec.ledger_source and e.ledger else None,

@@ -38,7 +38,7 @@ class Scoring:
         return self._outcome(node, given)
 
     def _inputs_for(self, node: IndicatorState, actual: str | None, given: RuleInput | None) -> RuleInput:
-        context = {"year": self.year, "indicator": node.spec.name}
+        context: dict[str, Any] = {"year": self.year, "indicator": node.spec.name, "unit": node.spec.unit}
         target = read(node.spec.target, target=True, **context) if node.spec.target else None
         reverse = node.spec.reverse or (
             target is not None and target.comparator in (Comparator.LE, Comparator.LT)

@@ -36,7 +36,9 @@ def parse_measure(text: str) -> Measure:
 
 
 @functools.lru_cache(maxsize=8192)
-def read(text: str, *, year: int | None = None, indicator: str = "", target: bool = False) -> Measure:
+def read(
+    text: str, *, year: int | None = None, indicator: str = "", target: bool = False, unit: str = ""
+) -> Measure:
     """The reader's meaning of ``text`` (see the module's docstring); never raises. Pure and
     cached: the same texts recur on every command. ``target``: the cell is a 年度指标值 — a date
     written there is a deadline (by that day) unless it says otherwise; an actual's is the day."""
@@ -50,7 +52,7 @@ def read(text: str, *, year: int | None = None, indicator: str = "", target: boo
         read_date(raw, clean, year)
         or serial_date(raw, clean, indicator)
         or read_range(raw, clean)
-        or read_number(raw, clean, indicator)
+        or read_number(raw, clean, indicator, unit)
     )
     if found is None:
         return Measure(raw=raw, phrase=clean, note=note)

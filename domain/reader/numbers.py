@@ -32,7 +32,8 @@ def read_range(raw: str, text: str) -> Measure | None:
     return Measure(raw=raw, low=lo, high=hi, unit=unit, is_percent=unit == "%")
 
 
-def read_number(raw: str, text: str, indicator: str) -> Measure | None:
+def read_number(raw: str, text: str, indicator: str, column: str = "") -> Measure | None:
+    """``column``: the table's 计量单位 for the row, the unit of a number written bare."""
     matches = list(NUMBER.finditer(text))
     if not matches:
         return None
@@ -64,6 +65,8 @@ def read_number(raw: str, text: str, indicator: str) -> Measure | None:
         per = re.sub(r"^(每[\u4e00-\u9fff]{1,2}|人均|户均).*$", r"\1", head)
     if not unit and comparator is None:
         comparator, unit = _from_name(indicator)
+    if not unit and column and not per:
+        unit = "%" if column.strip() in ("%", "％", "百分比") else column.strip()
     return Measure(
         raw=raw,
         comparator=comparator,

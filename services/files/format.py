@@ -120,6 +120,7 @@ class IndicatorDoc(_Doc):
     standard: str = ""  # 评分标准 as written
     rule: Rule | None = None
     target: str | None = None  # 年度指标值
+    unit: str = ""  # 计量单位: the unit of a target or actual written as a bare number
     actual: str | None = None  # 实际完成值
     reverse: bool = False
     ledger: LedgerSource | None = None

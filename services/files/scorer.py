@@ -108,6 +108,7 @@ def spec_of(key: str, parent: str | None, ind: IndicatorDoc) -> IndicatorSpec:
         ledger_source=ind.ledger,
         not_applicable=ind.not_applicable,
         overachievement=ind.overachievement,
+        unit=ind.unit,
     )
 
 

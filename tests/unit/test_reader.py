@@ -84,3 +84,10 @@ def test_a_number_with_a_unit_reads_back(number: D, unit: str) -> None:
     m = read(text, year=YEAR)
     scale = D(10_000) if unit == "万元" else D(1)
     assert m.number == number * scale and m.date is None, (text, m)
+
+
+def test_the_unit_column_gives_a_bare_number_its_unit() -> None:
+    assert read("≥95", year=YEAR, unit="%").is_percent
+    assert read("≥95", year=YEAR).is_percent is False
+    assert read("300", year=YEAR, unit="人").unit == "人"
+    assert read("300户", year=YEAR, unit="人").unit == "户"  # the cell's own unit wins

@@ -98,6 +98,7 @@ class IndicatorData(_Payload, frozen=True, kw_only=True):
     reverse: bool = False
     ledger_source: str | None = None
     not_applicable: bool = False
+    unit: str = ""  # v2 of the messages carrying indicators: 计量单位
 
 
 class BasisData(_Payload, frozen=True, kw_only=True):
@@ -242,9 +243,9 @@ TYPES: dict[str, tuple[type[_Payload], int]] = {
     "project.entry_recorded": (EntryRecorded, 1),
     "project.statement_recorded": (StatementRecorded, 2),
     "template.published": (TemplatePublished, 2),
-    "template.revised": (TemplateRevised, 1),
+    "template.revised": (TemplateRevised, 2),
     "evaluation.started": (EvaluationStarted, 1),
-    "evaluation.indicator_defined": (IndicatorDefined, 1),
+    "evaluation.indicator_defined": (IndicatorDefined, 2),
     "evaluation.actual_recorded": (ActualRecorded, 2),
     "evaluation.indicator_scored": (IndicatorScored, 2),
     "evaluation.ledger_figures_synced": (LedgerFiguresSynced, 1),
