@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import msgspec
+import psycopg
 from anyio import to_thread
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
@@ -79,7 +80,9 @@ class Platform:
         while True:
             try:
                 await to_thread.run_sync(self.read_revocations)
-            except Exception:  # the database away for a moment: the last known list holds
+            except psycopg.OperationalError as e:  # the database away for a moment (or stopping)
+                log.warning("读取撤销列表失败（%s），沿用上次的列表，稍后重试", str(e).strip().splitlines()[0])
+            except Exception:  # anything else is a defect: its stack, and the last list holds
                 log.warning("读取撤销列表失败，稍后重试", exc_info=True)
             await asyncio.sleep(every)
 

@@ -124,6 +124,7 @@ def library_runner_rate(url: str) -> float:
     return done / elapsed
 
 
+@pytest.mark.timeout(1200)  # generating the million events (the fixture, ~3 min) counts too
 def test_rebuild_throughput(loaded: str) -> None:
     ceiling, n = raw_ceiling(loaded, 2000)
     lines = [f"events: {n:,}", f"raw ceiling (SELECT in batches + msgspec decode): {ceiling:,.0f} events/s"]
