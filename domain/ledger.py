@@ -19,7 +19,7 @@ from domain.base import TenantAggregate, check_id
 from domain.context import Meta
 from domain.errors import DomainError, Flag, NotFound
 from domain.ids import project_id
-from domain.money import rate_pct, to_yuan
+from domain.money import format_yuan, rate_pct, to_yuan
 
 
 class FundingSource(enum.StrEnum):
@@ -140,6 +140,8 @@ class Project(TenantAggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.entries.append(self.entry)
+            if self.meta.reason:  # a correction's (or an adjustment's) reason, shown with the entry
+                aggregate.reasons[self.entry.entry_id] = self.meta.reason
 
     class StatementRecorded(TenantAggregate.Event):
         statement: LedgerStatement
@@ -160,6 +162,7 @@ class Project(TenantAggregate):
         self.achieved = ""
         self.entries: list[LedgerEntry] = []
         self.statement: LedgerStatement | None = None
+        self.reasons: dict[str, str] = {}  # entry id → the reason recorded with it
 
     @classmethod
     def register(
@@ -292,7 +295,11 @@ def ledger_flags(year: int, entries: list[LedgerEntry], statement: LedgerStateme
             )
         if t.spent > t.annual and t.annual > 0:
             flags.append(
-                Flag("ledger.spent_above_budget", f"{name}支出 {t.spent} 元超过全年预算 {t.annual} 元", name)
+                Flag(
+                    "ledger.spent_above_budget",
+                    f"{name}支出 {format_yuan(t.spent)} 元超过全年预算 {format_yuan(t.annual)} 元",
+                    name,
+                )
             )
     for e in entries:
         if e.on.year != year:
@@ -343,7 +350,7 @@ def _statement_flags(st: LedgerStatement, per_source: dict[FundingSource, Source
             flags.append(
                 Flag(
                     "ledger.parts_mismatch",
-                    f"{label}合计 {stated} 元与各资金来源之和 {part_sum} 元不一致",
+                    f"{label}合计 {format_yuan(stated)} 元与各资金来源之和 {format_yuan(part_sum)} 元不一致",
                     label,
                 )
             )
@@ -351,7 +358,7 @@ def _statement_flags(st: LedgerStatement, per_source: dict[FundingSource, Source
             flags.append(
                 Flag(
                     "ledger.statement_mismatch",
-                    f"表中{label} {stated} 元与台账计算的 {actual} 元不一致",
+                    f"表中{label} {format_yuan(stated)} 元与台账计算的 {format_yuan(actual)} 元不一致",
                     label,
                 )
             )

@@ -50,6 +50,11 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     return to_yuan(-value if m["sign"] else value)
 
 
+def format_yuan(yuan: Decimal) -> str:
+    """1156344.67 → ``"1,156,344.67"``: thousands grouped, 2 decimals (as forms print 元)."""
+    return f"{to_yuan(yuan):,.2f}"
+
+
 def format_wan(yuan: Decimal) -> str:
     """6220900.00 → ``"622.09万元"``."""
     return f"{to_yuan(yuan / Decimal(10_000)).normalize():f}万元"

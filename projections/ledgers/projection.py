@@ -17,7 +17,7 @@ _JSON = msgspec.json.Encoder()
 
 class LedgersProjection:
     name = "ledgers"
-    version = 1
+    version = 2  # v2: entries carry the reason recorded with them
     partitioned = True  # rows depend only on the event's own aggregate: parallel rebuild
 
     def __init__(self) -> None:
@@ -39,7 +39,8 @@ class LedgersProjection:
             CREATE TABLE IF NOT EXISTS {schema}.entries (
                 project_id uuid NOT NULL, entry_id text NOT NULL, tenant text NOT NULL, kind text NOT NULL,
                 source text NOT NULL, amount numeric NOT NULL, on_date date NOT NULL, document text NOT NULL,
-                purpose text NOT NULL, corrects text, ord int NOT NULL, PRIMARY KEY (project_id, entry_id));
+                purpose text NOT NULL, corrects text, ord int NOT NULL, reason text NOT NULL DEFAULT '',
+                PRIMARY KEY (project_id, entry_id));
             CREATE INDEX IF NOT EXISTS entries_by_date ON {schema}.entries (project_id, on_date);
             """
         )
@@ -99,7 +100,7 @@ class LedgersProjection:
                     )
         with cur.copy(
             f"COPY {schema}.entries (project_id, entry_id, tenant, kind, source, amount, on_date, document, purpose, "
-            "corrects, ord) FROM STDIN"
+            "corrects, ord, reason) FROM STDIN"
         ) as copy:
             for lg, _ in ledgers:
                 for n, e in enumerate(lg.entries):
@@ -116,6 +117,7 @@ class LedgersProjection:
                             e.purpose,
                             e.corrects,
                             n,
+                            e.reason,
                         )
                     )
 

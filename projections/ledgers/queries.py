@@ -33,7 +33,7 @@ def get_ledger(conn: Connection[Any], project_id: UUID) -> Ledger | None:
         entries = [
             EntryRow(*r)
             for r in cur.execute(
-                f"SELECT entry_id, kind, source, amount, on_date, document, purpose, corrects FROM {SCHEMA}.entries "
+                f"SELECT entry_id, kind, source, amount, on_date, document, purpose, corrects, reason FROM {SCHEMA}.entries "
                 "WHERE project_id = %s ORDER BY ord",
                 (project_id,),
             ).fetchall()

@@ -34,6 +34,7 @@ class EntryRow(Struct, frozen=True):
     document: str
     purpose: str
     corrects: str | None
+    reason: str = ""  # recorded with the entry (a correction's is required)
 
 
 class Ledger(Struct, frozen=True):
@@ -80,7 +81,15 @@ def ledger_of(p: Project) -> Ledger:
         totals=[*(_totals(src.value, t) for src, t in per_source), _totals(TOTAL, p.total())],
         entries=[
             EntryRow(
-                e.entry_id, e.kind.value, e.source.value, e.amount, e.on, e.document, e.purpose, e.corrects
+                e.entry_id,
+                e.kind.value,
+                e.source.value,
+                e.amount,
+                e.on,
+                e.document,
+                e.purpose,
+                e.corrects,
+                p.reasons.get(e.entry_id, ""),
             )
             for e in p.entries
         ],

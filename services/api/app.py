@@ -30,6 +30,7 @@ from services.api.problems import handle
 from services.api.projects import ProjectController
 from services.api.scoring import ScoringController
 from services.api.tenants import TenantController
+from services.api.trail import TrailController
 
 MAX_BODY = 1024 * 1024
 
@@ -46,6 +47,7 @@ def create_app(
         route_handlers=[
             TenantController,
             ScoringController,
+            TrailController,
             SessionController,
             OidcController,
             AccountsController,

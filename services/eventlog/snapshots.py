@@ -78,6 +78,7 @@ class ProjectState(_Base, kw_only=True):
     achieved: str
     entries: list[LedgerEntry]
     statement: LedgerStatement | None
+    reasons: dict[str, str] = {}
 
 
 class UserState(_Base, kw_only=True):

@@ -29,13 +29,14 @@ export function clear(el, ...children) {
   return append(el, children);
 }
 
-// Decimal strings from the API are shown as they are, only grouped by thousands: no float ever.
+// Decimal strings from the API, grouped by thousands and shown with 2 decimals (as the forms
+// print amounts), by string operations only: no float ever.
 export function money(text) {
-  if (text === null || text === undefined) return "—";
-  const [whole, frac] = String(text).split(".");
+  if (text === null || text === undefined || text === "") return "—";
+  const [whole, frac = ""] = String(text).split(".");
   const sign = whole.startsWith("-") ? "-" : "";
   const digits = whole.replace("-", "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return sign + digits + (frac !== undefined ? "." + frac : "");
+  return `${sign}${digits || "0"}.${(frac + "00").slice(0, Math.max(2, frac.replace(/0+$/, "").length))}`;
 }
 
 export function pct(text) {

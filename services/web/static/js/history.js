@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { clear, h, link, when } from "./dom.js";
-import { ACTION, KIND, ROLE, STATUS } from "./labels.js";
+import { KIND, ROLE, STATUS, actionOf } from "./labels.js";
 
 export function describe(action, value) {
   if (value === null || value === undefined) return "—";
@@ -28,7 +28,7 @@ function changesTable(changes, names, label) {
     h("tbody", {}, changes.map((c) => h("tr", {},
       h("td", { class: "num" }, c.version), h("td", {}, when(c.at)),
       h("td", {}, `${c.actor_id}（${ROLE[c.role] || c.role}${c.actor_tenant ? `，${c.actor_tenant}` : ""}）`),
-      h("td", {}, ACTION[c.action] || c.action),
+      h("td", {}, actionOf(c)),
       h("td", {}, [c.indicator ? names.get(c.indicator) || c.indicator : "", c.subject && c.subject !== c.indicator ? ` ${c.subject}` : ""].join("") || "—"),
       h("td", { class: "change-before" }, describe(c.action, c.before)),
       h("td", { class: "change-after" }, describe(c.action, c.after)),

@@ -14,6 +14,11 @@ export const ACTION = {
   StatedTotalRecorded: "表中总分", StatusChanged: "状态变更", Registered: "登记", EntryRecorded: "台账记账",
   SummaryRecorded: "完成情况", StatementRecorded: "报表合计", ScoreJudged: "酌情给分", TemplateAdopted: "采用模板版本",
 };
+// a status change in a version list or a timeline says what happened, not “状态变更”
+export const STATUS_ACT = { submitted: "提交", returned: "退回", finalized: "定稿", draft: "重新打开" };
+export const actionOf = (c) => (c.action === "StatusChanged" && c.after?.status ? STATUS_ACT[c.after.status] : null)
+  || ACTION[c.action] || c.action;
+
 export const RULE = {
   proportional: "比例计分", bands: "分档计分", shortfall: "差额扣分", drop: "下降扣分", checklist: "要点计分",
   deadline: "时限", categorical: "分类评分", ratio: "完成比例", tiers: "三档评分", survey: "满意度", manual: "人工评分",

@@ -2,8 +2,8 @@
 // source and date, 资金到位率 and 执行率, recording entries and corrections.
 
 import { api, explain, fresh } from "./api.js";
-import { askForm, clear, h, link, money, notice, pct, shown } from "./dom.js";
-import { ENTRY, KIND, SOURCES, STATUS, has } from "./labels.js";
+import { askForm, clear, h, link, money, notice, pct, shown, when } from "./dom.js";
+import { ENTRY, KIND, SOURCES, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
 
 function evaluationsCell(evaluations) {
@@ -60,8 +60,12 @@ function newProjectForm(year) {
   return form;
 }
 
+const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
+
 export async function renderProject(main, [id], _query, who) {
   const ledger = await api(`/api/v1/projects/${id}/ledger`);
+  const bureau = await api(`/api/v1/tenants/${who.tenant}`).catch(() => null);
+  const changes = has(who, ...HISTORY_ROLES) ? await api(`/api/v1/projects/${id}/history`).catch(() => null) : null;
   const evaluations = (await api(`/api/v1/tenants/${ledger.tenant}/evaluations?year=${ledger.year}`))
     .filter((e) => e.project_id === id);
   const writable = ledger.tenant === who.tenant && has(who, "preparer", "evaluator");
@@ -87,7 +91,19 @@ export async function renderProject(main, [id], _query, who) {
     evaluations.length ? h("ul", {}, evaluations.map((e) => h("li", {},
       link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} · ${e.evaluator}`),
       ` ${e.total}（${e.grade}），${STATUS[e.status] || e.status}`))) : h("p", {}, "尚无评价"),
-    has(who, "preparer", "evaluator") ? startEvaluation(id) : null);
+    has(who, "preparer", "evaluator") ? startEvaluation(id, bureau ? bureau.name : "") : null,
+    changes ? ledgerHistory(changes) : null);
+}
+
+// 台账变更记录: who recorded or corrected what, when, and why (auditors, reviewers, administrators).
+function ledgerHistory(changes) {
+  const amount = (c) => (c.after && c.after.amount !== undefined ? `${money(c.after.amount)} 元` : "");
+  return [h("h2", {}, "台账变更记录"),
+    h("table", { "aria-label": "台账变更记录" },
+      h("thead", {}, h("tr", {}, ["时间", "操作人", "操作", "条目", "金额", "原因"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, changes.map((c) => h("tr", {},
+        h("td", {}, when(c.at)), h("td", {}, c.actor), h("td", {}, actionOf(c)), h("td", {}, shown(c.subject)),
+        h("td", { class: "num" }, amount(c)), h("td", {}, shown(c.reason))))))];
 }
 
 function totalsTable(totals) {
@@ -120,7 +136,8 @@ function entriesTable(ledger, writable, rerender) {
     h("tbody", {}, ledger.entries.map((e) => h("tr", {},
       h("td", {}, e.entry_id), h("td", {}, ENTRY[e.kind] || e.kind), h("td", {}, e.source),
       h("td", { class: "num" }, money(e.amount)), h("td", {}, e.on), h("td", {}, shown(e.document)),
-      h("td", {}, shown(e.purpose)), h("td", {}, e.corrects ? `更正 ${e.corrects}` : ""),
+      h("td", {}, shown(e.purpose)),
+      h("td", {}, e.corrects ? `更正 ${e.corrects}${e.reason ? `：${e.reason}` : ""}` : e.reason ? `原因：${e.reason}` : ""),
       h("td", {}, writable && e.kind !== "correction"
         ? h("button", { type: "button", onclick: () => correct(e), "aria-label": `更正条目 ${e.entry_id}` }, "更正") : "")))));
 }
@@ -152,13 +169,13 @@ function entryForm(ledger, rerender) {
   return form;
 }
 
-function startEvaluation(projectId) {
+function startEvaluation(projectId, bureauName) {
   const error = h("p", { class: "alert wide", role: "alert", hidden: true });
   const form = h("form", { class: "stack", "aria-label": "开始评价" },
     h("h2", { class: "wide" }, "开始新的评价"),
     h("label", { for: "ev-kind" }, "评价类型"),
     h("select", { id: "ev-kind", name: "kind" }, Object.entries(KIND).map(([k, v]) => h("option", { value: k }, v))),
-    h("label", { for: "ev-name" }, "评价机构"), h("input", { id: "ev-name", name: "evaluator_name", required: true, autocomplete: "off" }),
+    h("label", { for: "ev-name" }, "评价机构"), h("input", { id: "ev-name", name: "evaluator_name", required: true, autocomplete: "off", value: bureauName }),
     h("label", { for: "ev-third" }, "第三方机构"), h("input", { id: "ev-third", name: "third_party", type: "checkbox" }),
     h("label", { for: "ev-grades" }, "等级方案"),
     h("select", { id: "ev-grades", name: "grades" }, h("option", { value: "default" }, "优 / 良 / 中 / 差"), h("option", { value: "long" }, "优秀 / 良好 / 中 / 差")),
@@ -171,7 +188,11 @@ function startEvaluation(projectId) {
       const done = await api(`/api/v1/projects/${projectId}/evaluations`, { method: "POST", body });
       await fresh(`/api/v1/evaluations/${done.id}`, done.version).catch(() => null);
       go(`/ui/evaluations/${done.id}`);
-    } catch (err) { error.hidden = false; error.textContent = explain(err); }
+    } catch (err) {
+      error.hidden = false;
+      const existing = err.problem?.existing;  // “already exists”: lead to it
+      error.replaceChildren(explain(err), existing?.href ? [" ", link(existing.href, "打开已有的评价")] : []);
+    }
   });
   return form;
 }

@@ -5,7 +5,7 @@
 
 import { api, explain, fresh } from "./api.js";
 import { askForm, clear, h, link, notice, when } from "./dom.js";
-import { ACTION, KIND, STATUS, has } from "./labels.js";
+import { ACTION, KIND, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
 import { scoreTable } from "./scoretable.js";
 import { exportButton, importControl, importResult } from "./excel.js";
@@ -22,6 +22,7 @@ export async function renderScorecard(main, [id], query, who) {
   const card = await api(base + suffix);
   const ledger = await api(`/api/v1/projects/${card.project_id}/ledger`).catch(() => null);
   const timeline = has(who, ...HISTORY_ROLES) ? await api(`${base}/history`).catch(() => []) : null;
+  const reviews = await api(`${base}/reviews`).catch(() => []);
   const travelling = Boolean(suffix);
   const mayEdit = !travelling && EDITABLE.includes(card.status) && has(who, "preparer", "evaluator")
     && (card.tenant === who.tenant || card.kind !== "self" || who.evaluations.includes(id));
@@ -108,16 +109,32 @@ export async function renderScorecard(main, [id], query, who) {
       h("span", { class: "muted" }, `第 ${card.version} 版`)),
     h("div", { class: "toolbar no-print" },
       lifecycle(card, who, travelling, command, inDialog, fail),
-      link(`/ui/evaluations/${id}/history`, "变更历史"), " ",
+      timeline !== null ? [link(`/ui/evaluations/${id}/history`, "变更历史"), " "] : null,
       link(`/ui/evaluations/${id}/print${suffix}`, "打印版"), " ",
       exportButton(base, fail),
       mayEdit ? importControl(base, id, fail, reload) : null),
+    reviewNotes(card, reviews),
     timeline ? timeTravel(id, timeline, version, asOf) : null,
     whatIfPanel(base),
     problem,
     importResult(id),
     general.length ? h("ul", { class: "flags", "aria-label": "提示" }, general.map((f) => h("li", {}, f.message))) : null,
     table);
+}
+
+// The reviewer's comments where the evaluator works: the latest return (or reopening) reason up
+// front while the form is back with them, and every comment below it.
+function reviewNotes(card, reviews) {
+  const said = reviews.filter((r) => r.reason);
+  if (!said.length) return null;
+  const last = said[said.length - 1];
+  const back = ["returned", "draft"].includes(card.status) && ["退回", "重新打开"].includes(last.action);
+  return h("section", { class: "reviews", "aria-label": "审核意见" },
+    back ? h("p", { class: "banner", role: "note", id: "return-reason" },
+      `${last.actor} 于 ${when(last.at)} ${last.action}：${last.reason}`) : null,
+    h("details", { open: back ? null : true },
+      h("summary", {}, `审核意见（${said.length}）`),
+      h("ul", {}, said.map((r) => h("li", {}, `${when(r.at)} ${r.actor} ${r.action}：${r.reason}`)))));
 }
 
 function nextId(card, key) {
@@ -154,13 +171,17 @@ function actualInputs(leaf, save) {
 function lifecycle(card, who, travelling, command, inDialog, fail) {
   if (travelling) return null;
   const run = (path, label) => h("button", { type: "button", onclick: () => command(path).then(() => notice(`已${label}`), fail) }, label);
+  const confirmed = (path, label, warning) => h("button", { type: "button", onclick: () =>
+    askForm(`确认${label}？${warning}`, [], inDialog(() => command(path).then(() => notice(`已${label}`))), label) }, label);
   const withReason = (path, label) => h("button", { type: "button", onclick: () =>
     askForm(label, [{ name: "reason", label: `${label}原因`, required: true }], inDialog((f) => command(path, { reason: f.get("reason") }))) }, label);
   const out = [];
   if (EDITABLE.includes(card.status) && has(who, "preparer", "evaluator")) {
-    out.push(run("/ledger-sync", "同步台账数据"), run("/submit", "提交"));
+    out.push(run("/ledger-sync", "同步台账数据"), confirmed("/submit", "提交", "提交后不能再修改，除非审核人退回。"));
   }
-  if (card.status === "submitted" && has(who, "reviewer")) out.push(withReason("/return", "退回"), run("/finalize", "定稿"));
+  if (card.status === "submitted" && has(who, "reviewer")) {
+    out.push(withReason("/return", "退回"), confirmed("/finalize", "定稿", "定稿后评价结果生效，只能以说明原因的“重新打开”更改。"));
+  }
   if (card.status === "finalized" && has(who, "reviewer")) out.push(withReason("/reopen", "重新打开"));
   return out;
 }
@@ -169,7 +190,7 @@ function timeTravel(id, timeline, version, asOf) {
   const select = h("select", { id: "tt-version", name: "version" },
     h("option", { value: "" }, "当前（最新）"),
     [...timeline].reverse().map((c) => h("option", { value: c.version, selected: String(c.version) === version },
-      `第 ${c.version} 版 · ${when(c.at)} · ${ACTION[c.action] || c.action}${c.subject ? ` ${c.subject}` : ""}`)));
+      `第 ${c.version} 版 · ${when(c.at)} · ${actionOf(c)}${c.subject ? ` ${c.subject}` : ""}`)));
   const at = h("input", { id: "tt-at", name: "at", type: "datetime-local", step: 1 });
   if (asOf) at.value = when(asOf).replace(" ", "T");
   const form = h("form", { class: "toolbar no-print", "aria-label": "时间回溯" },
