@@ -26,3 +26,18 @@ def evaluation_id(tenant: str, project: UUID, kind: str, key: str) -> UUID:
 
 def template_id(tenant: str, name: str) -> UUID:
     return uuid5(NAMESPACE, f"{tenant}/template/{name}")
+
+
+def declaration_id(tenant: str, project: UUID) -> UUID:
+    """One 绩效目标申报表 per project (a project is one year's)."""
+    return uuid5(NAMESPACE, f"{tenant}/targets/{project}")
+
+
+def round_id(tenant: str, year: int, name: str) -> UUID:
+    """A monitoring round, by the bureau that opens it, the year and its name (e.g. 1–7月)."""
+    return uuid5(NAMESPACE, f"{tenant}/monitoring/{year}/{name}")
+
+
+def report_id(round_: UUID, project: UUID) -> UUID:
+    """A project's answer to a monitoring round."""
+    return uuid5(NAMESPACE, f"monitoring-report/{round_}/{project}")

@@ -270,6 +270,14 @@ class Project(TenantAggregate):
     def totals(self) -> dict[FundingSource, SourceTotals]:
         return totals_of(self.entries)
 
+    def total_until(self, day: datetime.date) -> SourceTotals:
+        """The 合计 as the ledger stood at the end of ``day`` (a correction counts with the entry
+        it corrects, when that entry had been recorded by then)."""
+        kept = [e for e in self.entries if e.on <= day]
+        ids = {e.entry_id for e in kept}
+        kept = [e for e in kept if e.kind is not EntryKind.CORRECTION or e.corrects in ids]
+        return grand_total(totals_of(kept))
+
     def total(self) -> SourceTotals:
         return grand_total(self.totals())
 

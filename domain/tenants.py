@@ -37,6 +37,7 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"  # 审核人
     AUDITOR = "auditor"  # 审计
     ADMIN = "admin"  # 管理员
+    FINANCE = "finance"  # 财政部门审核人 (finance-side staff hosted at a bureau above the declaring one)
 
 
 _CODE = re.compile(r"^[0-9]{6}$")  # ASCII digits only: ３４１１８９ must not pass for 341189

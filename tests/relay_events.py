@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 from decimal import Decimal
 
 from domain.context import Actor
 from domain.evaluation import EvaluationKind
 from domain.indicators import IndicatorSpec
+from domain.ledger import EntryKind, FundingSource
+from domain.monitoring import Likelihood, Resolution
 from domain.rules import Judgement
+from domain.targets import Details, Grade, Stage, TargetIndicator
 from domain.templates import PLATFORM_TENANT
 from domain.tenants import Role, Tenant, TenantLevel
 from domain.users import MAX_FAILURES, AccountKind, User
 from services.app.accounts import SignInRefused
 from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
+from services.app.commands.cycle_inputs import (
+    AnswerExecution,
+    AnswerLine,
+    DecideAdjustment,
+    DeclareTargets,
+    OpenRound,
+    RequestAdjustment,
+    ResolveAlert,
+    ReviewTargets,
+    SetTargetIndicator,
+)
 from services.app.commands.inputs import (
     AdoptTemplate,
     ApplyDeduction,
@@ -24,6 +39,7 @@ from services.app.commands.inputs import (
     MoveTemplate,
     NoteDeviation,
     PublishTemplate,
+    RecordEntry,
     RecordStatedScore,
     RecordStatedTotal,
     RegisterProject,
@@ -85,6 +101,7 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     app.submit(evaluator, evaluation)
     reviewer = Caller("r1", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
+    cycle_events(app)
 
 
 def template_events(app: JixiaoApplication, name: str) -> None:
@@ -106,6 +123,56 @@ def template_events(app: JixiaoApplication, name: str) -> None:
     app.define_indicator(preparer, started.id, IndicatorSpec("9", "酌情指标", Decimal(5), rule=Judgement()))
     evaluator = Caller("e3", "360103", frozenset({Role.EVALUATOR}), correlation_id="relay-test")
     app.judge_score(evaluator, started.id, "9", JudgeScore("资料齐全但时效稍差", points=Decimal(4)))
+
+
+def cycle_events(app: JixiaoApplication) -> None:
+    """A district project's targets declared, returned, revised, approved and adjusted; a city's
+    monitoring round, the project's answer with its warnings, one resolved, the round closed."""
+    unit = Caller("p2", "360102", frozenset({Role.PREPARER}), correlation_id="relay-test")
+    city = Caller("c1", "360100", frozenset({Role.REVIEWER, Role.FINANCE}), correlation_id="relay-test")
+    p = app.register_project(unit, "360102", RegisterProject("CY-1", "全周期项目", 2024))
+    for kind, amount, day in (
+        ("initial_budget", "100000", "2024-01-02"),
+        ("expenditure", "20000", "2024-06-30"),
+    ):
+        app.record_entry(
+            unit,
+            p.id,
+            RecordEntry(
+                EntryKind(kind), FundingSource.CURRENT, Decimal(amount), datetime.date.fromisoformat(day)
+            ),
+        )
+    d = app.declare_targets(unit, p.id, DeclareTargets()).id
+    app.record_target_details(unit, d, Details(annual_goal="全年目标"))
+    for row in (
+        TargetIndicator("1", "产出", Decimal(100)),
+        TargetIndicator("1.1", "参保人数", Decimal(100), "1", "≥30万人"),
+        TargetIndicator("1.2", "多余", Decimal(0), "1", "1"),
+    ):
+        app.set_target_indicator(unit, d, SetTargetIndicator(row))
+    app.remove_target_indicator(unit, d, "1.2")
+    app.submit_targets(unit, d)
+    app.review_targets(city, d, ReviewTargets(Stage.SUPERVISOR, Grade.FAIR, "指标值偏低"))
+    app.submit_targets(unit, d)
+    app.review_targets(city, d, ReviewTargets(Stage.SUPERVISOR, Grade.EXCELLENT))
+    app.review_targets(city, d, ReviewTargets(Stage.FINANCE, Grade.EXCELLENT))
+    app.request_adjustment(
+        unit,
+        d,
+        RequestAdjustment(
+            "A1", [TargetIndicator("1.1", "参保人数", Decimal(100), "1", "≥28万人")], "政策调整"
+        ),
+    )
+    app.decide_adjustment(city, d, "A1", DecideAdjustment(True, "同意"))
+    r = app.open_round(
+        city, "360100", OpenRound(2024, "1–7月", datetime.date(2024, 7, 31), datetime.date(2099, 8, 20))
+    ).id
+    report = app.start_report(unit, r, p.id).id
+    app.set_expected_execution(unit, report, AnswerExecution(Decimal(90000)))
+    app.answer_line(unit, report, "1.1", AnswerLine("20万人", "27万人", likelihood=Likelihood.POSSIBLE))
+    app.submit_report(unit, report)
+    app.resolve_alert(unit, report, "forecast_miss:1.1", ResolveAlert(Resolution.EXPLAINED, "下半年集中参保"))
+    app.close_round(city, r, "本轮结束")
 
 
 PASSWORD = "Relay-test-2026!"

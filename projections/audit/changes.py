@@ -115,5 +115,55 @@ CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 }
 
 
+def _row(key_of: Callable[[Any], str]) -> Value:
+    def value(agg: Any, event: Any) -> Any:
+        found = None if agg is None else agg.indicators.get(key_of(event))
+        return None if found is None else msgspec.to_builtins(found)
+
+    return value
+
+
+def _in(attribute: str, key_of: Callable[[Any], str]) -> Value:
+    """An entry of a dict attribute (an adjustment, a line, an alert) as it stood."""
+
+    def value(agg: Any, event: Any) -> Any:
+        found = None if agg is None else getattr(agg, attribute).get(key_of(event))
+        return None if found is None else msgspec.to_builtins(found)
+
+    return value
+
+
+def _adjusted(agg: Any, event: Any) -> Any:
+    if agg is None:
+        return None
+    entry = agg.adjustments.get(event.adjustment_id)
+    return {"adjustment": msgspec.to_builtins(entry), "versions": len(agg.versions)}
+
+
+# the first half of the year: 绩效目标 and 绩效运行监控
+CYCLE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "TargetDeclaration.Declared": (lambda e: "", _attr("project_name", "year", "status")),
+    "TargetDeclaration.DetailsRecorded": (lambda e: "", _attr("details")),
+    "TargetDeclaration.IndicatorSet": (lambda e: e.indicator.key, _row(lambda e: e.indicator.key)),
+    "TargetDeclaration.IndicatorRemoved": (lambda e: e.key, _row(lambda e: e.key)),
+    "TargetDeclaration.Submitted": (lambda e: "", _attr("status")),
+    "TargetDeclaration.Reviewed": (lambda e: e.review.stage.value, _attr("status")),
+    "TargetDeclaration.AdjustmentRequested": (lambda e: e.adjustment.adjustment_id, _adjusted),
+    "TargetDeclaration.AdjustmentDecided": (lambda e: e.adjustment_id, _adjusted),
+    "MonitoringRound.Opened": (lambda e: e.name, _attr("name", "period_end", "deadline", "status")),
+    "MonitoringRound.Closed": (lambda e: "", _attr("status")),
+    "MonitoringReport.Started": (lambda e: "", _attr("project_name", "targets_version")),
+    "MonitoringReport.ExecutionTaken": (lambda e: "", _attr("execution")),
+    "MonitoringReport.LineAnswered": (lambda e: e.line.key, _in("lines", lambda e: e.line.key)),
+    "MonitoringReport.Submitted": (lambda e: "", _attr("submitted")),
+    "MonitoringReport.AlertRaised": (
+        lambda e: e.alert.warning_id,
+        _in("alerts", lambda e: e.alert.warning_id),
+    ),
+    "MonitoringReport.AlertResolved": (lambda e: e.warning_id, _in("alerts", lambda e: e.warning_id)),
+}
+CHANGES.update(CYCLE_CHANGES)
+
+
 def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
     return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

@@ -25,7 +25,7 @@ from domain.errors import DomainError, InvalidState, NotFound
 from domain.ids import user_id
 from domain.tenants import Role, check_code
 from domain.users import CAUSE_LABEL, AccountKind, SignInCause, User, check_password
-from services.app.application import Done, JixiaoApplication
+from services.app.application import JixiaoApplication
 from services.app.commands import users as commands
 from services.app.commands.inputs import (
     ChangeContact,
@@ -37,7 +37,7 @@ from services.app.commands.inputs import (
     SignIn,
     WithReason,
 )
-from services.app.commands.spec import Change
+from services.app.commands.spec import Change, Done
 from services.app.credentials import HASHER, Credentials, hash_password, verify_password
 from services.app.errors import Forbidden
 from services.app.personal import Personal

@@ -13,8 +13,7 @@ them on the calling thread. A server runs the same definitions on its event loop
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -38,10 +37,11 @@ from services.app.commands.projects import (
     REGISTER_PROJECT,
     ImportFile,
 )
-from services.app.commands.spec import Change, Create, target_of
+from services.app.commands.spec import Change, Create, Done, target_of
 from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
+from services.app.cycle import Cycle
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
@@ -62,15 +62,7 @@ LABELS: dict[type[Any], str] = {
 }
 
 
-@dataclass(frozen=True)
-class Done(Generic[A, R]):
-    """A command's outcome: the aggregate as the command left it, and what the decision returned."""
-
-    aggregate: A
-    result: R
-
-
-class JixiaoApplication(UnitOfWork):
+class JixiaoApplication(Cycle, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

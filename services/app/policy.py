@@ -22,6 +22,10 @@ scope               allowed
                     lifecycle of an evaluation someone else runs on it
 ``respond``         as ``evaluation``, and the evaluated bureau too (its 偏差原因分析)
 ``start``           own project (any kind), a descendant's (department/finance kinds only)
+``supervise``       a descendant's data only: the supervising bureau's and the finance side's
+                    reviews and decisions — never the declaring bureau's own (403)
+``region``          own or descendant data: the supervising side's actions over its region
+                    (a monitoring round's deadline check)
 ``province``        the platform operator's tenant only
 ``platform``        any caller whose role fits (e.g. signing in, one's own profile)
 ==================  ==========================================================================
@@ -78,6 +82,8 @@ class Scope(enum.StrEnum):
     EVALUATION = "evaluation"
     RESPOND = "respond"
     START = "start"
+    SUPERVISE = "supervise"
+    REGION = "region"
     PROVINCE = "province"
     PLATFORM = "platform"
 
@@ -105,6 +111,8 @@ REVIEW = (Role.REVIEWER,)
 ADMIN = (Role.ADMIN,)
 HISTORY = (Role.AUDITOR, Role.REVIEWER, Role.ADMIN)  # audit trails and time travel
 ANY = tuple(Role)
+FINANCE = (Role.FINANCE,)
+MONITOR = (Role.REVIEWER, Role.FINANCE)  # the supervising bureau or the finance side
 
 ACTIONS: dict[str, Rule] = {
     # commands
@@ -149,6 +157,23 @@ ACTIONS: dict[str, Rule] = {
     "evaluation.return": Rule(REVIEW, Scope.EVALUATION, third_party=True),
     "evaluation.finalize": Rule(REVIEW, Scope.EVALUATION, third_party=True),
     "evaluation.reopen": Rule(REVIEW, Scope.EVALUATION, third_party=True),
+    # 绩效目标: declared by the unit, reviewed above it, adjusted on request
+    "targets.declare": Rule(PREPARE, Scope.TENANT_WRITE),
+    "targets.edit": Rule(PREPARE, Scope.TENANT_WRITE),
+    "targets.submit": Rule(PREPARE, Scope.TENANT_WRITE),
+    "targets.review_supervisor": Rule(REVIEW, Scope.SUPERVISE),
+    "targets.review_finance": Rule(FINANCE, Scope.SUPERVISE),
+    "targets.request_adjustment": Rule(PREPARE, Scope.TENANT_WRITE),
+    "targets.decide_adjustment": Rule(FINANCE, Scope.SUPERVISE),
+    # 绩效运行监控
+    "monitoring.open_round": Rule(MONITOR, Scope.TENANT_WRITE),
+    "monitoring.close_round": Rule(MONITOR, Scope.TENANT_WRITE),
+    "monitoring.answer": Rule(PREPARE, Scope.TENANT_WRITE),
+    "monitoring.submit": Rule(PREPARE, Scope.TENANT_WRITE),
+    "monitoring.check": Rule(MONITOR, Scope.TENANT_WRITE),  # the round's own bureau runs its check
+    "monitoring.flag_overdue": Rule(MONITOR, Scope.REGION),  # … which flags projects across its region
+    "monitoring.resolve_alert": Rule(PREPARE, Scope.TENANT_WRITE),
+    "monitoring.decide_alert": Rule(FINANCE, Scope.SUPERVISE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -166,6 +191,9 @@ ACTIONS: dict[str, Rule] = {
     "evaluation.history": Rule(HISTORY, Scope.READ, third_party=True),
     "evaluation.integrity": Rule(HISTORY, Scope.READ, third_party=True),
     "platform.integrity": Rule((Role.AUDITOR, Role.ADMIN), Scope.PLATFORM),
+    "targets.read": Rule(ANY, Scope.READ),
+    "targets.history": Rule(HISTORY, Scope.READ),
+    "monitoring.read": Rule(ANY, Scope.READ),
 }
 
 ROLE_LABEL = {
@@ -174,6 +202,7 @@ ROLE_LABEL = {
     Role.REVIEWER: "审核人",
     Role.AUDITOR: "审计人员",
     Role.ADMIN: "管理员",
+    Role.FINANCE: "财政审核人",
 }
 
 # A third party's time travel needs no history role: its own granted evaluation's versions
@@ -230,6 +259,14 @@ def authorize(caller: Caller, action: str, target: Target | None, relation: Rela
         if relation is not Relation.OWN:
             raise Forbidden("上级单位对下级单位的数据只读", code="forbidden.read_only")
         return role
+    if scope is Scope.REGION:
+        return role
+    if scope is Scope.SUPERVISE:
+        if relation is Relation.OWN:
+            raise Forbidden(
+                "本单位的申报或报送须由上级主管部门或财政部门审核、决定", code="forbidden.own_review"
+            )
+        return role
     assert target is not None
     if scope is Scope.START:
         if relation is Relation.DESCENDANT and target.self_evaluation:
@@ -246,7 +283,15 @@ def authorize(caller: Caller, action: str, target: Target | None, relation: Rela
     raise Forbidden("上级单位对下级单位的评价只读（部门评价除外）", code="forbidden.read_only")
 
 
-_WHAT = {"tenant": "单位", "user": "单位", "template": "单位", "project": "项目", "evaluation": "评价"}
+_WHAT = {
+    "tenant": "单位",
+    "user": "单位",
+    "template": "单位",
+    "project": "项目",
+    "evaluation": "评价",
+    "targets": "绩效目标",
+    "monitoring": "监控",
+}
 
 
 def _hidden(action: str) -> NotFound:

@@ -21,6 +21,8 @@ from eventsourcing.utils import register_topic
 from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
 from domain.ledger import Project
+from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
 from domain.users import User
@@ -80,6 +82,9 @@ TOPICS = Topics(
         "domain.ledger:Project": Project,
         "domain.templates:IndicatorTemplate": IndicatorTemplate,
         "domain.evaluation:Evaluation": Evaluation,
+        "domain.targets:TargetDeclaration": TargetDeclaration,
+        "domain.monitoring:MonitoringRound": MonitoringRound,
+        "domain.monitoring:MonitoringReport": MonitoringReport,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -108,6 +113,26 @@ TOPICS = Topics(
             ("Registered", "EntryRecorded", "StatementRecorded", "SummaryRecorded"),
         ),
         **_events(IndicatorTemplate, "domain.templates:IndicatorTemplate", ("Published", "Revised")),
+        **_events(
+            TargetDeclaration,
+            "domain.targets:TargetDeclaration",
+            (
+                "Declared",
+                "DetailsRecorded",
+                "IndicatorSet",
+                "IndicatorRemoved",
+                "Submitted",
+                "Reviewed",
+                "AdjustmentRequested",
+                "AdjustmentDecided",
+            ),
+        ),
+        **_events(MonitoringRound, "domain.monitoring:MonitoringRound", ("Opened", "Closed")),
+        **_events(
+            MonitoringReport,
+            "domain.monitoring:MonitoringReport",
+            ("Started", "ExecutionTaken", "LineAnswered", "Submitted", "AlertRaised", "AlertResolved"),
+        ),
         **_events(
             evaluation_events,
             "domain.evaluation:Evaluation",

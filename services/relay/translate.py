@@ -23,6 +23,8 @@ from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.evaluation import Evaluation
 from domain.ledger import Project
+from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
 from domain.users import User
@@ -38,6 +40,9 @@ AGGREGATES: dict[type[Any], str] = {
     Project: "project",
     IndicatorTemplate: "template",
     Evaluation: "evaluation",
+    TargetDeclaration: "targets",
+    MonitoringRound: "monitoring_round",
+    MonitoringReport: "monitoring_report",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 

@@ -15,7 +15,7 @@ from domain.tenants import Role
 from services.app.errors import Forbidden
 from services.app.policy import ACTIONS, PLATFORM, Caller, Relation, Target, authorize, check_role
 
-P, E, R, A, D = Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN
+P, E, R, A, D, F = Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN, Role.FINANCE
 ALL = frozenset(Role)
 # action → (roles allowed, scope, a third party's token may run it)
 EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
@@ -48,6 +48,25 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "project.import_file": (frozenset({P, E}), "tenant_write", False),
     "evaluation.start": (frozenset({P, E}), "start", False),
     "evaluation.note_deviation": (frozenset({P, E}), "respond", True),
+    **{
+        f"targets.{a}": (frozenset({P, E}), "tenant_write", False)
+        for a in ("declare", "edit", "submit", "request_adjustment")
+    },
+    "targets.review_supervisor": (frozenset({R}), "supervise", False),
+    "targets.review_finance": (frozenset({F}), "supervise", False),
+    "targets.decide_adjustment": (frozenset({F}), "supervise", False),
+    "targets.read": (ALL, "read", False),
+    "targets.history": (frozenset({A, R, D}), "read", False),
+    "monitoring.open_round": (frozenset({R, F}), "tenant_write", False),
+    "monitoring.close_round": (frozenset({R, F}), "tenant_write", False),
+    **{
+        f"monitoring.{a}": (frozenset({P, E}), "tenant_write", False)
+        for a in ("answer", "submit", "resolve_alert")
+    },
+    "monitoring.check": (frozenset({R, F}), "tenant_write", False),
+    "monitoring.flag_overdue": (frozenset({R, F}), "region", False),
+    "monitoring.decide_alert": (frozenset({F}), "supervise", False),
+    "monitoring.read": (ALL, "read", False),
     **{
         f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
         for a in (
@@ -108,6 +127,10 @@ def expected(action: str, roles: frozenset[Role], relation: Relation, target: st
         return "ok"
     if scope == "tenant_write":
         return "ok" if relation is Relation.OWN else "403"
+    if scope == "region":
+        return "ok"
+    if scope == "supervise":  # above the data only: never one's own bureau
+        return "403" if relation is Relation.OWN else "ok"
     if scope == "start":
         return "403" if relation is Relation.DESCENDANT and target == "self_evaluation" else "ok"
     # evaluation: only the bureau that evaluates writes; respond: the evaluated bureau too

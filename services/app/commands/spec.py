@@ -66,6 +66,14 @@ class Create(Generic[A, B, P]):
     make: Callable[[Caller, Relation, B, P], A]
 
 
+@dataclass(frozen=True)
+class Done(Generic[A, R]):
+    """A command's outcome: the aggregate as the command left it, and what the decision returned."""
+
+    aggregate: A
+    result: R
+
+
 def target_of(aggregate: Any) -> Target:
     """The facts of an existing aggregate the policy decides on."""
     if isinstance(aggregate, Evaluation):
