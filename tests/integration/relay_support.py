@@ -147,7 +147,7 @@ async def read_stream(nats_url: str, filter_subject: str = "jixiao.>", idle: flo
         while True:
             try:
                 msgs = await sub.fetch(batch=1000, timeout=idle)
-            except nats.errors.TimeoutError:
+            except (TimeoutError, nats.errors.TimeoutError):  # idle: the stream is read
                 return out
             for m in msgs:
                 h = m.headers or {}
