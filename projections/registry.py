@@ -6,12 +6,13 @@ from domain.errors import DomainError
 from projections.access.projection import AccessProjection
 from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
+from projections.cycle.projection import CycleProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
-NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access")
+NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access", "cycle")
 
 
 def projection(name: str) -> Projection:
@@ -22,6 +23,7 @@ def projection(name: str) -> Projection:
         "audit": AuditProjection,
         "integrity": IntegrityProjection,
         "access": AccessProjection,
+        "cycle": CycleProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")
