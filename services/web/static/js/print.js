@@ -11,7 +11,7 @@ export async function renderPrint(main, [id], query) {
   clear(main,
     h("div", { class: "toolbar no-print" }, link(`/ui/evaluations/${id}${suffix}`, "返回评分表"),
       h("button", { type: "button", class: "primary", onclick: () => window.print() }, "打印")),
-    h("article", { class: "official" },
+    h("article", { class: "official paper", "aria-label": `项目支出绩效${form.form}` },
       h("h1", { class: "form-title" }, form.title),
       h("p", { class: "form-year" }, `（${form.year}年度）`),
       formHead(form), fundsGrid(form), goals(form), formTable(form), signLines()));
