@@ -20,7 +20,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _self_evaluation(live: Live, tenant: str, year: int, name: str) -> tuple[str, str]:
     with live.client() as http:
-        projects = http.get(f"/api/v1/tenants/{tenant}/projects?year={year}", headers=live.token(tenant)).json()
+        projects = http.get(
+            f"/api/v1/tenants/{tenant}/projects?year={year}", headers=live.token(tenant)
+        ).json()
     project = next(p for p in projects if p["name"] == name)
     evaluation = next(e for e in project["evaluations"] if e["kind"] == "self")
     return str(evaluation["evaluation_id"]), str(project["project_id"])
