@@ -138,3 +138,28 @@ def test_export_fill_in_import_and_re_export_agree_cell_by_cell() -> None:
     with acting(ACTOR):
         assert apply_sheet(e, read(filled.getvalue()), p.total(), may_deduct=True, source="x").refusals == []
     assert len(e.pending_events) == pending
+
+
+def test_a_workbook_of_the_earlier_layout_still_imports() -> None:
+    from openpyxl import Workbook
+
+    from services.web.scoresheet import HEADERS
+
+    s = _scored()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["2021 年度项目支出绩效自评表"])
+    ws.append(list(HEADERS))
+    ws.append(
+        ["2.1.2", "", "", "乡镇、街道至少安排3人负责医保政策的宣传和答疑解惑", 10, "", "3人", "2人", 6.67]
+    )
+    ws.append(["3.1.1", "", "", "有效缓解群众看病就医的经济负担", 15, "", "有效缓解", "有效缓解", 14, 1,
+               "扣1分：宣传材料未归档", "已督促补齐", "", '{"tier":1,"points":15}'])  # fmt: skip
+    ws.append(["合计", "", "", "", 100, "", "", "", 95.67])
+    out = io.BytesIO()
+    wb.save(out)
+    with acting(ACTOR):
+        done = apply_sheet(s.evaluation, read(out.getvalue()), None, may_deduct=True, source="旧版.xlsx")
+    assert done.refusals == [] and s.evaluation.total() == Decimal("95.67")
+    assert s.evaluation.nodes["3.1.1"].deviation == "已督促补齐"
