@@ -1,4 +1,4 @@
-"""A filled 评分表 (a sheet: the rows of an .xlsx file, read by ``services/web/scoresheet.py``) into
+"""A filled 评分表 (a sheet: the rows of an .xlsx file, read by ``services/web/formsheet.py``, or ``scoresheet.py`` for the earlier layout) into
 an evaluation, row by row, through the domain's own commands.
 
 Same policy as ``jixiao import``: each row goes through the aggregate's command; a refused row
