@@ -1,4 +1,4 @@
-"""A filled 评分表 (a sheet: the rows of an .xlsx file, read by ``services/web/scoresheet.py``) into
+"""A filled 评分表 (a sheet: the rows of an .xlsx file, read by ``services/web/formsheet.py``, or ``scoresheet.py`` for the earlier layout) into
 an evaluation, row by row, through the domain's own commands.
 
 Same policy as ``jixiao import``: each row goes through the aggregate's command; a refused row
@@ -46,7 +46,7 @@ class SheetRow:
     actual: str | None
     score: Decimal | None
     deductions: list[tuple[Decimal, str]]
-    deviation: str
+    deviation: str | None  # None: the sheet has no cell for it (kept as stored)
     definition: str | None
     inputs: str | None
 
@@ -160,8 +160,9 @@ def _values(c: Collector, e: Evaluation, r: SheetRow, may_deduct: bool) -> None:
     stored = (node.actual, written_inputs(node.actual, node.given, node.spec.ledger_source is not None))
     if (r.actual is not None or given is not None) and (r.actual, r.inputs or "") != stored:
         _attempt(c, row, lambda: e.record_actual(r.key, r.actual, given))
-    if r.deviation != node.deviation:
-        _attempt(c, row, lambda: e.note_deviation(r.key, r.deviation))
+    deviation = r.deviation
+    if deviation is not None and deviation != node.deviation:
+        _attempt(c, row, lambda: e.note_deviation(r.key, deviation))
     have = [(d.points, d.reason) for d in e.deductions.values() if d.active and d.key == r.key]
     for points, reason in r.deductions:
         if (points, reason) in have:

@@ -1,13 +1,17 @@
-"""Excel in and out: export an evaluation as the .xlsx 评分表 / 自评表, import a filled one.
+"""The official form (自评表 / 评分表) as JSON for the screen and the print page, and as Excel out
+and in: export the evaluation as the .xlsx form, import a filled one.
 
-Export reads the evaluation from the event store (not the projection), so the file is the
-evaluation at its latest version. Import reads the file here (``scoresheet.read``) and hands the
-rows to the application's ``import_sheet`` command (``services/files/sheets.py`` decides row by
-row; one save), stamped with the caller as actor.
+The form reads the evaluation from the event store (not the projection), so it is the evaluation
+at its latest version, or at ``version`` / ``as_of`` (time travel; the project as of ``as_of``, or
+as it is now for a version). Import reads the file here (``formsheet.read``, or ``scoresheet`` for
+files of the earlier layout) and hands the rows to the application's ``import_sheet`` command
+(``services/files/sheets.py`` decides row by row; one save), stamped with the caller as actor.
 """
 
 from __future__ import annotations
 
+import datetime
+import io
 from typing import Any
 from urllib.parse import quote, unquote
 from uuid import UUID
@@ -15,37 +19,34 @@ from uuid import UUID
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
+from openpyxl import load_workbook
 
-from domain.evaluation import STATUS_LABEL, Evaluation, EvaluationKind
+from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.tenants import Role
 from projections.scorecards.rows import scorecard_of
 from services.api.history import evaluation_for
-from services.api.plumbing import allowed, platform_of
+from services.api.plumbing import Platform, allowed, etag, hidden, parse_as_of, platform_of
 from services.api.problems import Problem
 from services.app.commands.evaluations import ImportSheet
 from services.app.policy import Caller
-from services.files.sheets import SheetRow, written_inputs
-from services.web.scoresheet import SheetError, read, write
+from services.eventlog.port import NotInLog
+from services.files.sheets import Sheet, SheetRow, written_inputs
+from services.web import formsheet, scoresheet
+from services.web.cells import SheetError
+from services.web.form import OfficialForm, official_form
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-KIND_LABEL = {
-    EvaluationKind.SELF: "单位自评",
-    EvaluationKind.DEPARTMENT: "部门评价",
-    EvaluationKind.FINANCE: "财政评价",
-}
 
 
 def rows_of(e: Evaluation) -> list[SheetRow]:
-    """The scorecard's rows (the same shape the API and time travel show), plus what a re-import needs."""
+    """Every indicator in tree order with what a re-import needs: its definition, its scoring inputs."""
     card = scorecard_of(e)
     leaves = {n.spec.key for n in e.leaves()}
     rows = []
     for r in card.indicators:
         spec, given = e.nodes[r.key].spec, e.nodes[r.key].given
-        deductions = [
-            (d.points, " ".join(d.reason.split())) for d in card.deductions if d.active and d.key == r.key
-        ]
         inputs = written_inputs(r.actual, given, spec.ledger_source is not None) if r.key in leaves else ""
         definition = msgspec.json.encode(spec).decode()
         rows.append(
@@ -59,7 +60,7 @@ def rows_of(e: Evaluation) -> list[SheetRow]:
                 r.target,
                 r.actual,
                 r.score,
-                deductions,
+                [],
                 r.deviation,
                 definition,
                 inputs,
@@ -69,26 +70,75 @@ def rows_of(e: Evaluation) -> list[SheetRow]:
 
 
 def workbook(e: Evaluation, p: Project) -> bytes:
-    t = p.total()
-    form = "自评表" if e.kind is EvaluationKind.SELF else "评分表"
-    rate = t.budget_execution_rate
-    info = [
-        ("项目名称", f"{p.name}（{p.code}，{p.year} 年度）"),
-        ("主管部门", p.department),
-        ("实施单位", p.implementing_unit),
-        ("评价类型", f"{KIND_LABEL[e.kind]} · 评价机构：{e.evaluator.name} · 状态：{STATUS_LABEL[e.status]}"),
-        (
-            "项目资金（元）",
-            f"年初预算数 {t.initial} · 全年预算数 {t.annual} · 实际到位 {t.received} · 全年执行数 {t.spent}"
-            f" · 执行率 {'—' if rate is None else f'{rate}%'}",
-        ),
-    ]
-    return write(f"{p.year} 年度项目支出绩效{form}", info, rows_of(e), e.total(), e.grade())
+    return formsheet.write(official_form(e, p), rows_of(e))
+
+
+def read(data: bytes) -> Sheet:
+    """A filled workbook, of the official layout or of the earlier one."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # zip, XML or format errors: the file is not a workbook we can read
+        raise SheetError(f"无法读取 Excel 文件（.xlsx）：{type(e).__name__}") from None
+    try:
+        if formsheet.DEFINITIONS in wb.sheetnames:
+            return formsheet.read(wb)
+        if not wb.worksheets:
+            raise SheetError("Excel 文件中没有工作表")
+        return scoresheet.read_rows(list(wb.worksheets[0].iter_rows(values_only=True)))
+    finally:
+        wb.close()
+
+
+def disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real one as RFC 5987 ``filename*``."""
+    return f"attachment; filename=\"jixiao-form.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _form_at(
+    platform: Platform, caller: Caller, evaluation_id: UUID, at: datetime.datetime | None, version: int | None
+) -> tuple[Evaluation, Project]:
+    if at is None and version is None:
+        e = evaluation_for(platform, caller, "evaluation.read", evaluation_id)
+        return e, platform.app.load(Project, e.project_id)
+    if at is not None and version is not None:
+        raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
+    e = evaluation_for(platform, caller, "evaluation.as_of", evaluation_id)
+    log = platform.app.log
+    try:
+        past = log.load(evaluation_id, version=version, until=at)
+        project = log.load(e.project_id, until=at) if at is not None else None
+    except NotInLog:
+        raise hidden("该时间点的评价") from None
+    if not isinstance(past, Evaluation) or (version is not None and past.version != version):
+        raise hidden("该版本的评价")
+    return past, project if isinstance(project, Project) else platform.app.load(Project, e.project_id)
 
 
 class ExcelController(Controller):
     path = "/api/v1/evaluations/{evaluation_id:uuid}"
-    tags = ["Excel 导入导出"]  # noqa: RUF012
+    tags = ["自评表 / 评分表（表单、Excel 导入导出）"]  # noqa: RUF012
+
+    @get(
+        "/form",
+        summary="按财预〔2020〕10号附件格式排版的自评表 / 评分表（可 as_of 时间或 version 回溯）",
+        guards=[allowed("evaluation.read")],
+    )
+    async def form(
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        evaluation_id: UUID,
+        as_of: str | None = None,
+        version: int | None = Parameter(default=None, ge=1),
+    ) -> Response[OfficialForm]:
+        platform = platform_of(request)
+        at = parse_as_of(as_of)
+
+        def run() -> OfficialForm:
+            return official_form(*_form_at(platform, caller, evaluation_id, at, version))
+
+        found = await to_thread.run_sync(run)
+        return Response(found, headers={"ETag": etag(found.version)})
 
     @get(
         "/export.xlsx",
@@ -103,12 +153,11 @@ class ExcelController(Controller):
 
         def run() -> tuple[bytes, str]:
             e = evaluation_for(platform, caller, "evaluation.export", evaluation_id)
-            p = platform.app.load(Project, e.project_id)
-            return workbook(e, p), f"{p.name}-{KIND_LABEL[e.kind]}-评分表.xlsx"
+            form = official_form(e, platform.app.load(Project, e.project_id))
+            return formsheet.write(form, rows_of(e)), form.filename
 
         data, filename = await to_thread.run_sync(run)
-        disposition = f"attachment; filename=\"scorecard.xlsx\"; filename*=UTF-8''{quote(filename)}"
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition(filename)})
 
     @post(
         "/import.xlsx",

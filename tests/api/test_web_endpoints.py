@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from openpyxl import load_workbook
 
@@ -95,7 +96,12 @@ def test_excel_round_trip_into_a_fresh_evaluation(live: Live) -> None:
         exported = http.get(f"/api/v1/evaluations/{evaluation}/export.xlsx", headers=everyone)
         assert exported.status_code == 200 and exported.headers["content-type"].startswith(XLSX)
         sheet = load_workbook(io.BytesIO(exported.content)).active
-        assert sheet is not None and "自评表" in str(sheet["A1"].value)
+        assert sheet is not None and sheet["A1"].value == "项目支出绩效自评表"
+        name = quote("医疗保险业务经办能力提升项目-2022年度项目支出绩效自评表.xlsx", safe="")
+        assert exported.headers["content-disposition"].endswith(f"filename*=UTF-8''{name}")
+        form = _ok(http.get(f"/api/v1/evaluations/{evaluation}/form", headers=everyone))
+        assert form["funds"][0]["label"] == "年度资金总额" and form["funds"][0]["annual"] == "666.00"  # 万元
+        assert "flags" not in form and form["total"] == "99.74"
         fresh = _start(live, http, project["project_id"], "department", "南昌市医疗保障局复核")
         before = live.events()
         imported = _ok(_import(live, http, fresh, exported.content))
@@ -119,11 +125,11 @@ def test_excel_import_refuses_rows_and_whole_files(live: Live) -> None:
         wb = load_workbook(io.BytesIO(exported))
         ws = wb.active
         assert ws is not None
-        header = next(r for r in range(1, ws.max_row) if ws.cell(r, 1).value == "编号")
+        header = next(r for r in range(1, ws.max_row) if ws.cell(r, 4).value == "三级指标")
         cols = {ws.cell(header, c).value: c for c in range(1, ws.max_column + 1)}
         leaf = next(r for r in range(header + 1, ws.max_row) if ws.cell(r, cols["三级指标"]).value)
         name = ws.cell(leaf, cols["三级指标"]).value
-        ws.cell(leaf, cols["扣分原因"]).value = "扣99分：超过分值"  # refused by the domain
+        ws.cell(leaf, cols["偏差原因分析及改进措施"]).value = "扣99分：超过分值"  # refused by the domain
         ws.cell(leaf + 1, cols["得分"]).value = "很好"  # not a number
         out = io.BytesIO()
         wb.save(out)

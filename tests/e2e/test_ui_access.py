@@ -104,6 +104,6 @@ def test_scorecard_with_the_keyboard_alone(page: Page, live: Live) -> None:
     expect(dialog).to_have_count(0)
     expect(total).to_have_text("97.74")
     row = page.get_by_role("row", name=re.compile("制度执行有效性"))
-    expect(row).to_contain_text("扣 0.5 分：制度执行记录不全")
+    expect(row).to_contain_text("扣0.5分：制度执行记录不全")
     expect(page.get_by_role("button", name="对「制度执行有效性」扣分")).to_be_focused()
     shot(page, "12-keyboard")

@@ -7,7 +7,7 @@ import { api, explain, fresh } from "./api.js";
 import { askForm, clear, h, link, notice, when } from "./dom.js";
 import { ACTION, KIND, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
-import { scoreTable } from "./scoretable.js";
+import { formHead, formTable, fundsGrid, goals, signLines } from "./scoretable.js";
 import { exportButton, importControl, importResult } from "./excel.js";
 import { judgeButton, lineageButton, whatIfPanel } from "./lineage.js";
 
@@ -19,7 +19,7 @@ export async function renderScorecard(main, [id], query, who) {
   const asOf = query.get("as_of");
   const suffix = version ? `?version=${version}` : asOf ? `?as_of=${encodeURIComponent(asOf)}` : "";
   const base = `/api/v1/evaluations/${id}`;
-  const card = await api(base + suffix);
+  const [card, form] = await Promise.all([api(base + suffix), api(`${base}/form${suffix}`)]);
   const ledger = await api(`/api/v1/projects/${card.project_id}/ledger`).catch(() => null);
   const timeline = has(who, ...HISTORY_ROLES) ? await api(`${base}/history`).catch(() => []) : null;
   const reviews = await api(`${base}/reviews`).catch(() => []);
@@ -82,15 +82,17 @@ export async function renderScorecard(main, [id], query, who) {
           inDialog((f) => command(`/indicators/${encodeURIComponent(leaf.key)}/deviation`, { note: f.get("note") }, "PUT"))) }, "偏差原因")),
   } : null;
   const withHistory = timeline !== null && !travelling;
-  const table = scoreTable(card, controls || (withHistory ? { actual: (l) => l.actual ?? "—", deduction: () => null, row: () => null } : null));
+  const table = formTable(form, { card, controls });
   if (withHistory) {
     for (const d of card.deductions.filter((x) => x.active)) {
-      const cell = table.querySelector(`tr[data-key="${CSS.escape(d.key)}"] td:last-child`);
+      const cell = table.querySelector(`tr[data-key="${CSS.escape(d.key)}"] td.notes`);
       cell?.append(h("button", { type: "button", "aria-label": `扣分 ${d.deduction_id} 的历史`, onclick: () => deductionHistory(base, d) }, `${d.deduction_id} 历史`));
     }
   }
+  const funds = fundsGrid(form, { card, controls });
   for (const leaf of card.indicators.filter((i) => i.rule)) {
-    table.querySelector(`#score-${CSS.escape(leaf.key)}`)?.append(" ", lineageButton(base, leaf, travelling ? card.version : null));
+    const cell = table.querySelector(`#score-${CSS.escape(leaf.key)}`) || funds.querySelector(`#score-${CSS.escape(leaf.key)}`);
+    cell?.append(" ", lineageButton(base, leaf, travelling ? card.version : null));
   }
   const keys = new Set(card.indicators.map((i) => i.key));
   const general = card.flags.filter((f) => !f.subject || !keys.has(f.subject));
@@ -119,7 +121,9 @@ export async function renderScorecard(main, [id], query, who) {
     problem,
     importResult(id),
     general.length ? h("ul", { class: "flags", "aria-label": "提示" }, general.map((f) => h("li", {}, f.message))) : null,
-    table);
+    h("article", { class: "official", "aria-label": `项目支出绩效${form.form}` },
+      h("p", { class: "form-title" }, `${form.title}（${form.year}年度）`),
+      formHead(form), funds, goals(form), table, signLines()));
 }
 
 // The reviewer's comments where the evaluator works: the latest return (or reopening) reason up
