@@ -81,7 +81,9 @@ class Platform:
             try:
                 await to_thread.run_sync(self.read_revocations)
             except psycopg.OperationalError as e:  # the database away for a moment (or stopping)
-                log.warning("读取撤销列表失败（%s），沿用上次的列表，稍后重试", str(e).strip().splitlines()[0])
+                log.warning(
+                    "读取撤销列表失败（%s），沿用上次的列表，稍后重试", str(e).strip().splitlines()[0]
+                )
             except Exception:  # anything else is a defect: its stack, and the last list holds
                 log.warning("读取撤销列表失败，稍后重试", exc_info=True)
             await asyncio.sleep(every)
