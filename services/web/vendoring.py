@@ -90,9 +90,10 @@ def unpack(package: Package, data: bytes, target: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         for member, name in package.files.items():
-            source = tar.extractfile(
-                member
-            )  # only regular files by their known names: no paths from the archive
+            try:  # only regular files by their known names: no paths from the archive
+                source = tar.extractfile(member)
+            except KeyError:
+                source = None
             if source is None:
                 raise VendorError(f"{package.name} {package.version} 的安装包中没有 {member}")
             partial = target / f".{name}.part"
