@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 
+from projections.core.paging import ListQuery
+from projections.core.scope import SET_SCOPE_SQL, load_key, subtree
+from projections.rollups.projects import page_projects
+from projections.scorecards.lists import page_scorecards
 from tests.api.conftest import Live
 
 COUNTY, PROVINCE, SIBLING = "341182", "340000", "360200"
@@ -137,3 +142,20 @@ def test_bad_parameters_are_refused_in_chinese(live: Live, query: str, parameter
             assert problem["detail"].startswith(f"参数 {parameter} 不正确：")
         board = http.get(f"/api/v1/tenants/{COUNTY}/dashboard?year=abc", headers=live.token(COUNTY))
         assert board.status_code == 400 and "参数 year 不正确" in board.json()["detail"]
+
+
+def test_the_list_queries_run_under_row_level_security(live: Live) -> None:
+    """Run as the reader with a signed scope, a list asked for the wrong bureau shows nothing: the
+    tenant filter in the SQL is not what keeps the rows apart, the database is."""
+    with psycopg.connect(live.database_url) as owner:
+        key = load_key(owner)
+    everything = ListQuery(page_size=200)
+    with psycopg.connect(live.database_url) as conn:
+        conn.execute("SET ROLE jixiao_reader")
+        conn.execute(SET_SCOPE_SQL, (subtree("360100"), key.sign(subtree("360100"))))
+        assert page_projects(conn, PROVINCE, everything, subtree=True).total == 0
+        assert page_scorecards(conn, COUNTY, everything).total == 0
+        conn.execute(SET_SCOPE_SQL, (subtree(PROVINCE), key.sign(subtree(PROVINCE))))
+        region = page_projects(conn, PROVINCE, everything, subtree=True)
+        assert region.total == 8 and region.years == [2021]
+        assert page_scorecards(conn, COUNTY, everything).total >= 8
