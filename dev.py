@@ -45,6 +45,10 @@ def ensure_installed() -> None:
         subprocess.check_call([BIN / "python", "-m", "pip", "install", "-q", "--upgrade", "pip"], cwd=ROOT)
         subprocess.check_call([BIN / "python", "-m", "pip", "install", "-q", "-e", ".[test]"], cwd=ROOT)
         STAMP.write_text(want)
+    # Apache ECharts for the dashboard, pinned and hash-checked, from the npm registry
+    # (services/web/vendoring.py; does nothing when present). Without it the platform still runs and the
+    # dashboard says that its charts are missing, so a failed download is reported, not fatal.
+    run(BIN / "python", "-m", "services.web.vendoring")
 
 
 def ensure_chromium() -> None:

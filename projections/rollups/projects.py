@@ -13,6 +13,7 @@ from typing import Any
 from msgspec import Struct
 from psycopg import Connection
 
+from projections.core.paging import ListQuery, Page, page_of, params
 from projections.ledgers.rows import TOTAL
 
 _SUBTREE = """
@@ -22,7 +23,7 @@ WITH RECURSIVE tree AS (
 )
 """
 
-_PROJECTS = """
+_COLUMNS = """
 SELECT p.project_id::text, p.tenant, coalesce(tree.name, p.tenant), p.code, p.name, p.year, p.department, p.unit,
        coalesce(t.annual, 0), coalesce(t.received, 0), coalesce(t.spent, 0),
        t.funds_received_rate, t.execution_rate, t.budget_execution_rate, jsonb_array_length(p.flags), p.version,
@@ -31,11 +32,36 @@ SELECT p.project_id::text, p.tenant, coalesce(tree.name, p.tenant), p.code, p.na
                     'status', s.status, 'total', s.total::text, 'grade', s.grade,
                     'flags', s.flag_count) ORDER BY s.kind, s.evaluator)
                  FROM rm_scorecards.scorecards s WHERE s.project_id = p.project_id), '[]'::jsonb)
+"""
+_FROM = """
 FROM rm_ledgers.projects p
 JOIN tree ON tree.code = p.tenant
-LEFT JOIN rm_ledgers.totals t ON t.project_id = p.project_id AND t.source = %(total)s
 WHERE (%(year)s::int IS NULL OR p.year = %(year)s::int) AND (%(own)s = false OR p.tenant = %(tenant)s)
-ORDER BY p.year DESC, p.tenant, p.code
+"""
+# search and filters: the name or code contains q; some evaluation of the project has the status / grade
+_FILTERS = """
+  AND (%(q)s::text IS NULL OR p.name ILIKE %(q)s OR p.code ILIKE %(q)s)
+  AND (%(status)s::text IS NULL OR EXISTS (
+        SELECT 1 FROM rm_scorecards.scorecards s WHERE s.project_id = p.project_id AND s.status = %(status)s))
+  AND (%(grade)s::text IS NULL OR EXISTS (
+        SELECT 1 FROM rm_scorecards.scorecards s WHERE s.project_id = p.project_id AND s.grade = %(grade)s))
+"""
+_TOTALS = """
+LEFT JOIN rm_ledgers.totals t ON t.project_id = p.project_id AND t.source = %(total)s
+"""
+_ORDER = "ORDER BY p.year DESC, p.tenant, p.code, p.project_id\n"
+_PROJECTS = _COLUMNS + _FROM.replace("WHERE", _TOTALS + "WHERE") + _ORDER
+_PAGE = (
+    _COLUMNS
+    + _FROM.replace("WHERE", _TOTALS + "WHERE")
+    + _FILTERS
+    + _ORDER
+    + "LIMIT %(limit)s OFFSET %(offset)s"
+)
+_COUNT = "SELECT count(*)" + _FROM + _FILTERS
+_YEARS = """
+SELECT DISTINCT p.year FROM rm_ledgers.projects p JOIN tree ON tree.code = p.tenant
+WHERE (%(own)s = false OR p.tenant = %(tenant)s) ORDER BY p.year DESC
 """
 
 
@@ -73,3 +99,21 @@ def list_projects(
     with conn.cursor() as cur:
         rows = cur.execute(_SUBTREE + _PROJECTS, params).fetchall()
     return [ProjectLine(*row) for row in rows]
+
+
+def page_projects(
+    conn: Connection[Any], tenant: str, query: ListQuery, *, subtree: bool = False
+) -> Page[ProjectLine]:
+    """One page of ``tenant``'s projects (with ``subtree``, its descendants' too) matching the
+    search and filters, with the total count and the years that have projects."""
+    scope = {"tenant": tenant, "own": not subtree, "total": TOTAL}
+    with conn.cursor() as cur:
+        years = [int(r[0]) for r in cur.execute(_SUBTREE + _YEARS, scope).fetchall()]
+        year = (years[0] if years else None) if query.latest else query.year
+        args = {**scope, **params(query, year)}
+        if query.latest and not years:  # nothing in any year: an empty page, not every year
+            return page_of([], 0, query, None, years)
+        row = cur.execute(_SUBTREE + _COUNT, args).fetchone()
+        total = int(row[0]) if row else 0
+        rows = cur.execute(_SUBTREE + _PAGE, args).fetchall() if total > query.offset else []
+    return page_of([ProjectLine(*r) for r in rows], total, query, year, years)

@@ -11,9 +11,11 @@ from msgspec import Struct
 
 from domain.ids import template_id
 from domain.templates import PLATFORM_TENANT
+from projections.core.paging import Page
 from projections.rollups.queries import rollup, rollup_children
-from projections.scorecards.queries import list_scorecards
+from projections.scorecards.lists import page_scorecards
 from projections.tenants.queries import TemplateRow, usable_templates
+from services.api.listing import list_query
 from services.api.plumbing import Done, allowed, if_match, platform_of, read_models, run_command
 from services.app.commands.inputs import PublishTemplate, RegisterTenant, ReviseTemplate
 from services.app.policy import Caller, Target
@@ -124,17 +126,30 @@ class TenantController(Controller):
 
     @get(
         "/tenants/{code:str}/evaluations",
-        summary="单位的评价列表",
+        summary="单位的评价列表（搜索项目名称或编号，按状态、等级、年度、项目筛选，分页）",
         guards=[allowed("tenant.list_evaluations")],
     )
     async def evaluations(
-        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
-    ) -> list[dict[str, Any]]:
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        code: str,
+        q: str | None = None,
+        status: str | None = None,
+        grade: str | None = None,
+        year: str | None = None,
+        project: str | None = None,
+        page: str | None = None,
+        page_size: str | None = None,
+    ) -> Page[dict[str, Any]]:
         platform = platform_of(request)
+        query = list_query(
+            q=q, status=status, grade=grade, year=year, project=project, page=page, page_size=page_size
+        )
 
-        def run() -> list[dict[str, Any]]:
+        def run() -> Page[dict[str, Any]]:
             platform.app.authorize(caller, "tenant.list_evaluations", Target(code))
-            return read_models(platform, caller, lambda c: list_scorecards(c, code, year))
+            return read_models(platform, caller, lambda c: page_scorecards(c, code, query))
 
         return await to_thread.run_sync(run)
 

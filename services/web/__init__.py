@@ -12,6 +12,6 @@ from typing import Any
 def web_handlers() -> list[Any]:
     from services.web.api import UiController
     from services.web.excel import ExcelController
-    from services.web.routes import shell, static_files
+    from services.web.routes import shell, static_files, vendored
 
-    return [shell, static_files(), UiController, ExcelController]
+    return [shell, static_files(), vendored, UiController, ExcelController]

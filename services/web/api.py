@@ -14,11 +14,13 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 
+from projections.core.paging import Page
 from projections.integrity.aggregate import check_aggregate
-from projections.rollups.projects import ProjectLine, list_projects
+from projections.rollups.projects import ProjectLine, list_projects, page_projects
 from projections.rollups.queries import rollup, rollup_children
 from services.api.evaluations import on_evaluation
 from services.api.history import evaluation_for
+from services.api.listing import list_query, refuse
 from services.api.plumbing import allowed, platform_of, read_models
 from services.app.commands.evaluations import SYNC_LEDGER
 from services.app.policy import Caller, Target
@@ -38,17 +40,31 @@ class UiController(Controller):
 
     @get(
         "/tenants/{code:str}/projects",
-        summary="单位的项目列表：台账合计、执行率与各评价得分",
+        summary="单位的项目列表：台账合计、执行率与各评价得分（搜索、筛选、分页；subtree=true 含下级单位）",
         guards=[allowed("tenant.list_projects")],
     )
     async def projects(
-        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
-    ) -> list[ProjectLine]:
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        code: str,
+        q: str | None = None,
+        status: str | None = None,
+        grade: str | None = None,
+        year: str | None = None,
+        subtree: str | None = None,
+        page: str | None = None,
+        page_size: str | None = None,
+    ) -> Page[ProjectLine]:
         platform = platform_of(request)
+        query = list_query(q=q, status=status, grade=grade, year=year, page=page, page_size=page_size)
+        if subtree is not None and subtree not in ("", "true", "false"):
+            raise refuse("subtree", f"应为 true（含下级单位）或 false（仅本单位），收到 {subtree[:20]!r}")
+        region = subtree == "true"
 
-        def run() -> list[ProjectLine]:
+        def run() -> Page[ProjectLine]:
             platform.app.authorize(caller, "tenant.list_projects", Target(code))
-            return read_models(platform, caller, lambda c: list_projects(c, code, year))
+            return read_models(platform, caller, lambda c: page_projects(c, code, query, subtree=region))
 
         return await to_thread.run_sync(run)
 
@@ -58,22 +74,24 @@ class UiController(Controller):
         guards=[allowed("tenant.dashboard")],
     )
     async def dashboard(
-        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: str | None = None
     ) -> dict[str, Any]:
         platform = platform_of(request)
+        asked = list_query(year=year).year  # None, "" and "latest": the latest year with projects
 
         def run() -> dict[str, Any]:
             platform.app.authorize(caller, "tenant.dashboard", Target(code))
 
             def query(c: Any) -> dict[str, Any]:
                 lines = list_projects(c, code, None, subtree=True)
-                chosen = year if year is not None else max((p.year for p in lines), default=0)
+                chosen = asked if asked is not None else max((p.year for p in lines), default=0)
                 years = sorted({p.year for p in lines}, reverse=True)
                 names = _names(c, code)
                 tenant = {"code": code, "name": names.get(code, code), "years": years}
                 shown = [p for p in lines if p.year == chosen]
                 own, children = rollup(c, code, chosen), rollup_children(c, code, chosen)
-                return dashboard(tenant, chosen, own, children, names, shown)
+                series = [rollup(c, code, y) for y in sorted(years)]
+                return dashboard(tenant, chosen, own, children, names, shown, series)
 
             return read_models(platform, caller, query)
 

@@ -1,9 +1,9 @@
 """The parent bureau's dashboard as data: descendants' projects with execution rates, the
 distribution of self-evaluation scores and the grade counts, ready to draw.
 
-Every figure is computed here in Decimal; the browser only draws. Bar lengths travel as
-percentage strings (``"93.41"``) that SVG takes as they are, so no score or amount ever passes
-through a JavaScript float.
+Every figure is computed here in Decimal and travels as a decimal string; the browser shows
+those strings as they are. The charts (ECharts) need numbers to lay out bars and areas: the page
+converts a string to a number for geometry only, never for a figure it shows (docs/ui.md).
 """
 
 from __future__ import annotations
@@ -35,11 +35,17 @@ def bar(pct: Decimal | None) -> str:
     return str(min(max(pct, Decimal(0)), HUNDRED))
 
 
+def band(score: Decimal | None) -> int | None:
+    """The index of the score band (``BINS``) a score falls in: the colour of a bureau on the region chart."""
+    if score is None:
+        return None
+    return max((i for i, (_, low) in enumerate(BINS) if score >= low), default=0)
+
+
 def distribution(totals: list[Decimal]) -> list[dict[str, Any]]:
     counts = [0] * len(BINS)
     for total in totals:
-        index = max(i for i, (_, low) in enumerate(BINS) if total >= low)
-        counts[index] += 1
+        counts[band(total) or 0] += 1
     return [{"label": label, "count": n} for (label, _), n in zip(BINS, counts, strict=True)]
 
 
@@ -58,6 +64,7 @@ def dashboard(
     children: list[Rollup],
     names: dict[str, str],
     projects: list[ProjectLine],
+    series: list[Rollup] | None = None,
 ) -> dict[str, Any]:
     selfs = [p.self_evaluation for p in projects]
     scored = [Decimal(s["total"]) for s in selfs if s is not None]
@@ -66,7 +73,12 @@ def dashboard(
         "year": year,
         "rollup": {**msgspec.to_builtins(own), "bar": bar(own.execution_rate)},
         "children": [
-            {**msgspec.to_builtins(c), "name": names.get(c.tenant, c.tenant), "bar": bar(c.execution_rate)}
+            {
+                **msgspec.to_builtins(c),
+                "name": names.get(c.tenant, c.tenant),
+                "bar": bar(c.execution_rate),
+                "band": band(c.average_self_score),
+            }
             for c in children
         ],
         "projects": [
@@ -89,4 +101,16 @@ def dashboard(
         ],
         "distribution": distribution(scored),
         "grades": grade_counts([s["grade"] for s in selfs if s is not None]),
+        # the bureau's roll-up year by year (oldest first), for the chart over years
+        "series": [
+            {
+                "year": r.year,
+                "projects": r.projects,
+                "budget": str(r.budget),
+                "spent": str(r.spent),
+                "execution_rate": None if r.execution_rate is None else str(r.execution_rate),
+                "average_self_score": None if r.average_self_score is None else str(r.average_self_score),
+            }
+            for r in series or []
+        ],
     }

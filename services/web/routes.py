@@ -9,10 +9,15 @@ reasons) can never run as code even if a view forgot to escape it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from litestar import Response, Router, get
+from anyio import to_thread
+from litestar import Request, Response, Router, get
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
+
+from services.api.problems import problem
+from services.web.vendoring import ECHARTS, VENDOR
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSP = (
@@ -43,4 +48,37 @@ def static_files() -> Router:
         cache_control=CacheControlHeader(no_cache=True),  # revalidate: no build step, no hashed names
         include_in_schema=False,
         name="assets",
+    )
+
+
+# what /vendor/ serves: the pinned ECharts build and its licence (installed by services/web/vendoring.py)
+VENDORED = {
+    "echarts.min.js": "application/javascript; charset=utf-8",
+    "echarts-LICENSE.txt": "text/plain; charset=utf-8",
+    "echarts-NOTICE.txt": "text/plain; charset=utf-8",
+}
+MISSING = (
+    f"图表库 Apache ECharts {ECHARTS.version} 尚未安装（缺少 services/web/vendor/{{name}}），看板只能显示表格："
+    "请运行 python3 dev.py up（或 python -m services.web.vendoring）从 npm 仓库安装后刷新页面"
+)
+
+
+_CACHE: dict[str, bytes] = {}
+
+
+@get("/vendor/{name:str}", include_in_schema=False)
+async def vendored(request: Request[Any, Any, Any], name: str) -> Response[Any]:
+    """A vendored file, or a Chinese problem saying it is not installed (the page shows it)."""
+    if name not in VENDORED:
+        return problem(request, 404, "资源不存在", "not_found")
+    content = _CACHE.get(name)
+    if content is None:
+        path = VENDOR / name
+        if not path.is_file():  # checked on every request: installing it later needs no restart
+            return problem(request, 404, MISSING.format(name=name), "ui.vendor_missing")
+        content = _CACHE[name] = await to_thread.run_sync(path.read_bytes)
+    return Response(
+        content,
+        media_type=VENDORED[name],
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"},
     )

@@ -22,7 +22,9 @@ def _ok(response: Any) -> Any:
 
 
 def _nanchang(live: Live, http: Any) -> tuple[dict[str, Any], str]:
-    [project] = _ok(http.get("/api/v1/tenants/360100/projects?year=2022", headers=live.token("360100")))
+    [project] = _ok(http.get("/api/v1/tenants/360100/projects?year=2022", headers=live.token("360100")))[
+        "items"
+    ]
     evaluation = next(e for e in project["evaluations"] if e["kind"] == "self")
     return project, evaluation["evaluation_id"]
 

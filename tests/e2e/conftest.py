@@ -10,12 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from domain.tenants import Role
 from services.commands.demo import DEMO_PASSWORD
+from services.web.vendoring import AXE, ensure
 from tests.api.conftest import Live, live, module_database  # noqa: F401 - the server fixtures, reused
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +32,8 @@ ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
+VENDOR = Path(__file__).resolve().parent / "vendor"  # axe-core, git-ignored
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +59,43 @@ def page(browser: Browser) -> Iterator[Page]:
     context.set_default_timeout(20_000)
     found = context.new_page()
     errors: list[str] = []
+    outside: list[str] = []
     found.on("pageerror", lambda e: errors.append(str(e)))
+    found.on("request", lambda r: outside.append(r.url) if not _local(r.url) else None)
     yield found
     context.close()
     assert not errors, f"页面脚本出错：{errors}"
+    assert not outside, f"页面请求了平台以外的地址（内网无法访问）：{outside}"
+
+
+def _local(url: str) -> bool:
+    """Every server of these tests listens on the loopback: any other host is outside the platform."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname in ("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core, pinned and hash-checked, fetched from the npm registry once (tests/e2e/vendor/)."""
+    ensure(AXE, VENDOR)
+    return (VENDOR / "axe.min.js").read_text(encoding="utf-8")
+
+
+def accessible(page: Page, axe_source: str, what: str) -> None:
+    """Run axe-core in the page for WCAG 2.0/2.1 A and AA (colour contrast included); fail with
+    each violation's rule, help and the elements concerned. The script is evaluated through the
+    DevTools protocol, so the page's CSP (script-src 'self') stays as it is."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source + "\n;true")
+    violations = page.evaluate(
+        """async (tags) => {
+            const found = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+            return found.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ` +
+                v.nodes.slice(0, 6).map((n) => n.target.join(" ") + " " + (n.failureSummary || "")).join(" | "));
+        }""",
+        WCAG_AA,
+    )
+    assert not violations, f"{what}：axe-core 发现 WCAG 2 AA 问题：\n" + "\n".join(violations)
 
 
 def shot(page: Page, name: str) -> Path:
@@ -100,7 +137,7 @@ def sign_in_link(page: Page, server: Live, tenant: str, *roles: Role, user: str 
 def evaluation_of(server: Live, tenant: str, kind: str = "self") -> tuple[str, str]:
     """(evaluation id, project id) of the bureau's first evaluation of ``kind``."""
     with server.client() as http:
-        rows = http.get(f"/api/v1/tenants/{tenant}/evaluations", headers=server.token(tenant)).json()
+        rows = http.get(f"/api/v1/tenants/{tenant}/evaluations", headers=server.token(tenant)).json()["items"]
     row = next(r for r in rows if r["kind"] == kind)
     return str(row["evaluation_id"]), str(row["project_id"])
 

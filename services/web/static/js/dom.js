@@ -2,10 +2,7 @@
 // so a name or a reason can never turn into markup.
 
 export function h(tag, attrs = {}, ...children) {
-  const svg = tag.startsWith("svg:");
-  const el = svg
-    ? document.createElementNS("http://www.w3.org/2000/svg", tag.slice(4))
-    : document.createElement(tag);
+  const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);

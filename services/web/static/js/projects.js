@@ -1,64 +1,10 @@
-// Projects of a bureau and year, and one project's budget ledger (预算台账): entries by funding
-// source and date, 资金到位率 and 执行率, recording entries and corrections.
+// One project's budget ledger (预算台账): entries by funding source and date, 资金到位率 and 执行率,
+// recording entries and corrections. The list of a bureau's projects is projectlist.js.
 
 import { api, explain, fresh } from "./api.js";
 import { askForm, clear, h, link, money, notice, pct, shown, when } from "./dom.js";
 import { ENTRY, KIND, SOURCES, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
-
-function evaluationsCell(evaluations) {
-  if (!evaluations.length) return "—";
-  return evaluations.map((e) => h("div", {},
-    link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind}：${e.total}（${e.grade}）`),
-    h("span", { class: "muted" }, ` ${STATUS[e.status] || e.status}`)));
-}
-
-export async function renderProjects(main, [code], query, who) {
-  const [tenant, all] = await Promise.all([api(`/api/v1/tenants/${code}`), api(`/api/v1/tenants/${code}/projects`)]);
-  const years = [...new Set(all.map((p) => p.year))].sort((a, b) => b - a);
-  const year = Number(query.get("year")) || years[0] || new Date().getFullYear();
-  const rows = all.filter((p) => p.year === year);
-  const select = h("select", { id: "year", onchange: () => go(`/ui/tenants/${code}/projects?year=${select.value}`) },
-    (years.includes(year) ? years : [year, ...years]).map((y) => h("option", { value: y, selected: y === year }, `${y} 年度`)));
-  clear(main,
-    h("h1", {}, `${tenant.name} · 项目与预算台账`),
-    h("div", { class: "toolbar" }, h("label", { for: "year" }, "年度"), select,
-      link(`/ui/tenants/${code}/dashboard?year=${year}`, "汇总看板")),
-    h("table", {},
-      h("caption", { class: "muted" }, `${year} 年度共 ${rows.length} 个项目（金额单位：元）`),
-      h("thead", {}, h("tr", {}, ["项目编号", "项目名称", "实施单位", "全年预算数", "实际到位", "全年执行数", "资金到位率", "执行率（B/A）", "评价", "提示"]
-        .map((t, i) => h("th", { scope: "col", class: i >= 3 && i <= 7 ? "num" : null }, t)))),
-      h("tbody", {}, rows.length ? rows.map((p) => h("tr", {},
-        h("td", {}, p.code), h("td", {}, link(`/ui/projects/${p.project_id}`, p.name)), h("td", {}, shown(p.unit)),
-        h("td", { class: "num" }, money(p.annual)), h("td", { class: "num" }, money(p.received)),
-        h("td", { class: "num" }, money(p.spent)), h("td", { class: "num" }, pct(p.funds_received_rate)),
-        h("td", { class: "num" }, pct(p.budget_execution_rate)), h("td", {}, evaluationsCell(p.evaluations)),
-        h("td", {}, p.flags ? h("span", { class: "flag" }, `${p.flags} 项提示`) : ""))) :
-        h("tr", {}, h("td", { colspan: 10 }, "本年度没有项目")))),
-    code === who.tenant && has(who, "preparer", "evaluator") ? newProjectForm(year) : null);
-}
-
-function newProjectForm(year) {
-  const field = (id, label, attrs = {}) => [h("label", { for: id }, label), h("input", { id, name: id, autocomplete: "off", ...attrs })];
-  const error = h("p", { class: "alert wide", role: "alert", hidden: true });
-  const form = h("form", { class: "stack" },
-    h("h2", { class: "wide" }, "登记项目"),
-    field("code", "项目编号", { required: true }), field("name", "项目名称", { required: true }),
-    field("year", "年度", { required: true, value: year, inputmode: "numeric" }),
-    field("department", "主管部门"), field("implementing_unit", "实施单位"), field("goal", "年度总体目标"),
-    error, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, "登记")));
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const body = Object.fromEntries(new FormData(form));
-    body.year = Number(body.year);
-    try {
-      const done = await api("/api/v1/projects", { method: "POST", body });
-      await fresh(`/api/v1/projects/${done.id}/ledger`, done.version).catch(() => null);
-      go(`/ui/projects/${done.id}`);
-    } catch (err) { error.hidden = false; error.textContent = explain(err); }
-  });
-  return form;
-}
 
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
 
@@ -66,8 +12,7 @@ export async function renderProject(main, [id], _query, who) {
   const ledger = await api(`/api/v1/projects/${id}/ledger`);
   const bureau = await api(`/api/v1/tenants/${who.tenant}`).catch(() => null);
   const changes = has(who, ...HISTORY_ROLES) ? await api(`/api/v1/projects/${id}/history`).catch(() => null) : null;
-  const evaluations = (await api(`/api/v1/tenants/${ledger.tenant}/evaluations?year=${ledger.year}`))
-    .filter((e) => e.project_id === id);
+  const evaluations = (await api(`/api/v1/tenants/${ledger.tenant}/evaluations?project=${id}&page_size=200`)).items;
   const writable = ledger.tenant === who.tenant && has(who, "preparer", "evaluator");
   const rerender = async (version) => {
     await fresh(`/api/v1/projects/${id}/ledger`, version);
