@@ -81,7 +81,9 @@ class Platform:
             try:
                 await to_thread.run_sync(self.read_revocations)
             except psycopg.OperationalError as e:  # the database away for a moment (or stopping)
-                log.warning("读取撤销列表失败（%s），沿用上次的列表，稍后重试", str(e).strip().splitlines()[0])
+                log.warning(
+                    "读取撤销列表失败（%s），沿用上次的列表，稍后重试", str(e).strip().splitlines()[0]
+                )
             except Exception:  # anything else is a defect: its stack, and the last list holds
                 log.warning("读取撤销列表失败，稍后重试", exc_info=True)
             await asyncio.sleep(every)
@@ -103,6 +105,12 @@ class Done(Struct):
     total: Any = None
     grade: str | None = None
     flags: list[dict[str, Any]] | None = None
+
+
+class DeductionDone(Done):
+    """The answer to a deduction: also its id (the one given, or the one the server chose)."""
+
+    deduction_id: str = ""
 
 
 def platform_of(request: ASGIConnection[Any, Any, Any, Any]) -> Platform:
@@ -197,6 +205,11 @@ def scorecard_done(e: Evaluation) -> Done:
         grade=grade,
         flags=[msgspec.to_builtins(f) for f in flags],
     )
+
+
+def deduction_done(e: Evaluation, deduction_id: str) -> DeductionDone:
+    done = scorecard_done(e)
+    return DeductionDone(done.id, done.version, done.total, done.grade, done.flags, deduction_id)
 
 
 def recorded(status: int, done: Done) -> Recorded:

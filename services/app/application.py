@@ -262,7 +262,8 @@ class JixiaoApplication(UnitOfWork):
 
     def apply_deduction(
         self, caller: Caller, evaluation: UUID, body: i.ApplyDeduction, expected_version: int | None = None
-    ) -> Done[Evaluation, None]:
+    ) -> Done[Evaluation, str]:
+        """The deduction's id is the result: the one given, or the one the command chose."""
         return self.execute(caller, ev.APPLY_DEDUCTION, evaluation, body, expected_version)
 
     def judge_score(
