@@ -317,5 +317,17 @@ def parse_as_of(as_of: str | None) -> datetime.datetime | None:
     return at
 
 
+def within_versions(version: int | None, latest: int, what: str) -> None:
+    """A ``?version=`` beyond the latest is refused, naming the versions there are (it used to
+    show the latest as if it were the one asked for)."""
+    if version is not None and version > latest:
+        raise Problem(
+            422,
+            f"版本 {version} 不存在：该{what}现有版本 1–{latest}（最新为 {latest}）",
+            "as_of.version_invalid",
+            latest=latest,
+        )
+
+
 def hidden(what: str = "记录") -> Problem:
     return Problem(404, f"{what}不存在", "not_found")
