@@ -139,7 +139,10 @@ def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Re
     for item in extra[:20]:
         if isinstance(item, dict):
             key = str(item.get("key") or "")
-            message = chinese(str(item.get("message") or ""), key, str(item.get("source") or ""))
+            source = item.get("source")  # Litestar's ParamType (a str enum) or a plain string
+            message = chinese(
+                str(item.get("message") or ""), key, str(getattr(source, "value", source) or "")
+            )
             errors.append({"field": "" if key in ("data", "body") else key, "message": message})
     detail = "；".join(e["message"] for e in errors[:5]) or "请求内容无法解析（请检查 JSON 格式与字段类型）"
     return problem(request, 400, detail, "request.malformed", errors=errors or None)
