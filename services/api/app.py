@@ -74,6 +74,7 @@ def create_app(
         on_startup=[platform.start],
         on_shutdown=[platform.stop],
         debug=False,
+        logging_config=None,  # the process's entry point configures logging (services/runtime/logs.py)
     )
     api.state.platform = platform
     api.state.oidc = oidc
