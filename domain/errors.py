@@ -33,7 +33,23 @@ class NotFound(DomainError):
 
 
 class AlreadyExists(DomainError):
+    """What the command would create exists: ``existing`` is its id and ``kind`` what it is
+    (``evaluation``, ``project``, …), so that an answer can point to it."""
+
     code = "already_exists"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        row: str | None = None,
+        existing: str | None = None,
+        kind: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, row=row)
+        self.existing = existing
+        self.kind = kind
 
 
 class InvalidState(DomainError):

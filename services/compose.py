@@ -104,7 +104,7 @@ def build_platform(
     snapshot and the events after it (under 100), where a cold cache replayed the whole log in
     a worker thread while holding the GIL (74 ms for 2,800 events, measured); commands keep a
     cache of their own (``services/app/writes.py``)."""
-    logging.getLogger("jixiao.api.access").setLevel(settings.access_log)
+    logging.getLogger("jixiao.api.access").setLevel(logging.INFO if settings.access_log else logging.WARNING)
     app = build_application(database_url, pool_size=pool_size, serving=True)
 
     def as_reader(conn: Connection[Any]) -> None:

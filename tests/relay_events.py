@@ -92,7 +92,9 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     ev = app.evaluation(evaluation)
     key = next(k for k, n in ev.nodes.items() if n.spec.rule is not None and n.spec.weight >= 2)
     evaluator = Caller("e1", "360102", frozenset({Role.EVALUATOR}), correlation_id="relay-test")
-    app.apply_deduction(evaluator, evaluation, ApplyDeduction("d-relay", key, Decimal("0.5"), "资料不全"))
+    app.apply_deduction(
+        evaluator, evaluation, ApplyDeduction(key, Decimal("0.5"), "资料不全", deduction_id="d-relay")
+    )
     app.revise_deduction(evaluator, evaluation, "d-relay", ReviseDeduction(Decimal("1"), "复核后加重"))
     app.withdraw_deduction(evaluator, evaluation, "d-relay", WithReason("补交了资料"))
     app.record_stated_score(evaluator, evaluation, key, RecordStatedScore(Decimal("1")))

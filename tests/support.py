@@ -76,7 +76,7 @@ def deduct(
     reason: str,
     expected_version: int | None = None,
 ) -> Evaluation:
-    body = ApplyDeduction(deduction_id, key, Decimal(points), reason)
+    body = ApplyDeduction(key, Decimal(points), reason, deduction_id=deduction_id)
     return app.apply_deduction(caller, evaluation_id, body, expected_version).aggregate
 
 

@@ -3,7 +3,8 @@
 Everything the handlers share (``Platform``: the application service, the read pools, token
 verification, idempotency, rate limit, metrics) is built by the composition root
 (``services/platform.py``); this module only registers the routes, the policy guard's caller
-dependency, the problem responses and the OpenAPI document. Each route names its policy action
+dependency, the problem responses and the OpenAPI document (with request-body examples, its
+viewer's files served from here: ``docs``). Each route names its policy action
 in a guard (``plumbing.allowed``), checked before the request body is read.
 """
 
@@ -15,11 +16,12 @@ from typing import Any
 from litestar import Litestar
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
+from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
+from services.api.examples import document_examples
 from services.api.history import HistoryController
 from services.api.middleware import observe
 from services.api.oidc import OidcConfig, OidcController
@@ -55,6 +57,7 @@ def create_app(
             EvaluationController,
             HistoryController,
             OpsController,
+            docs_asset,
             *([BenchController] if bench_endpoints else []),
             *more,
         ],
@@ -65,7 +68,7 @@ def create_app(
             version="1",
             description="所有金额与分值均以十进制字符串传输。命令支持 If-Match（ETag=版本号）与 Idempotency-Key。",
             path="/api/docs",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[swagger_page()],
         ),
         request_max_body_size=MAX_BODY,
         before_request=check_request,
@@ -73,8 +76,10 @@ def create_app(
         on_startup=[platform.start],
         on_shutdown=[platform.stop],
         debug=False,
+        logging_config=None,  # the process's entry point configures logging (services/runtime/logs.py)
     )
     api.state.platform = platform
     api.state.oidc = oidc
     document_problems(api)
+    document_examples(api)
     return api

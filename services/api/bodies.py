@@ -20,6 +20,7 @@ import msgspec
 from msgspec import inspect
 
 from services.api.problems import Problem
+from services.api.wording import words
 
 MAX_DEPTH = 32
 MAX_INTEGER_DIGITS = 15  # a budget in yuan up to 10^15: far beyond any bureau's
@@ -89,7 +90,7 @@ def _info(body_type: Any) -> inspect.Type:
 
 
 def _where(path: str) -> str:
-    return f"字段 {path}" if path else "请求体"
+    return words(path) if path else "请求体"
 
 
 def _text(value: str, path: str) -> None:
@@ -134,6 +135,8 @@ def _walk(value: Any, info: inspect.Type, path: str) -> None:
         for key, item in value.items():
             _text(str(key), path)
             field = fields.get(key)
+            if field is None and key != info.tag_field:
+                _unknown(str(key), path)
             _walk(item, field.type if field is not None else inspect.AnyType(), f"{path}.{key}".lstrip("."))
         return
     if isinstance(info, inspect.DictType) and isinstance(value, dict):
@@ -151,6 +154,17 @@ def _walk(value: Any, info: inspect.Type, path: str) -> None:
             _walk(item, item_info, f"{path}[{n}]")
         return
     _generic(value, path)
+
+
+def _unknown(key: str, path: str) -> None:
+    """A field the type does not have: refused, even where the type (a domain Struct that events
+    store, decoded leniently there) would let the decoder skip it — a client's typo must not
+    be dropped silently while the rest is stored."""
+    raise Problem(
+        400,
+        f"{words(f'{path}.{key}'.lstrip('.'))}不是本接口接受的字段，请删除（字段名区分大小写）",
+        "request.malformed",
+    )
 
 
 def _union(value: Any, info: inspect.UnionType, path: str) -> None:

@@ -7,6 +7,7 @@ another aggregate. With a key it runs on a worker thread under the key's lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from domain.indicators import IndicatorSpec
 from services.api.plumbing import (
     Done,
     allowed,
+    deduction_done,
     if_match,
     platform_of,
     recorded,
@@ -51,16 +53,19 @@ async def on_evaluation(
     evaluation_id: UUID,
     body: B,
     status: int = 200,
+    answer: Callable[[Evaluation, Any], Done] = lambda e, _: scorecard_done(e),
 ) -> Response[Any]:
-    """Run ``command`` and answer with the scorecard's new total, grade and flags."""
+    """Run ``command`` and answer with the scorecard's new total, grade and flags (``answer``:
+    and what the decision returned, such as a deduction's id)."""
     app = platform_of(request).app
     expected = if_match(request)
     if request.headers.get("idempotency-key") is None:
         done = await app.execute_async(caller, command, evaluation_id, body, expected)
-        return respond(recorded(status, scorecard_done(done.aggregate)), None)
+        return respond(recorded(status, answer(done.aggregate, done.result)), None)
 
     def run() -> tuple[int, Done]:
-        return status, scorecard_done(app.execute(caller, command, evaluation_id, body, expected).aggregate)
+        done = app.execute(caller, command, evaluation_id, body, expected)
+        return status, answer(done.aggregate, done.result)
 
     def authorize() -> None:
         app.authorize(caller, command.action, target_of(app.load(Evaluation, evaluation_id)))
@@ -170,14 +175,16 @@ class EvaluationController(Controller):
 
     @post(
         "/deductions",
-        summary="扣分（评价人）",
+        summary="扣分（评价人）；不给 deduction_id 时由服务器编号（<指标编号>-D<n>），答复中带回",
         status_code=201,
         guards=[allowed("evaluation.apply_deduction")],
     )
     async def apply_deduction(
         self, request: Request[Any, Any, Any], caller: Caller, evaluation_id: UUID, data: ApplyDeduction
     ) -> Response[Any]:
-        return await on_evaluation(request, caller, ev.APPLY_DEDUCTION, evaluation_id, data, 201)
+        return await on_evaluation(
+            request, caller, ev.APPLY_DEDUCTION, evaluation_id, data, 201, deduction_done
+        )
 
     @put(
         "/deductions/{deduction_id:str}",

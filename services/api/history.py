@@ -16,7 +16,16 @@ from projections.audit.queries import Change, deduction_history, timeline
 from projections.scorecards.queries import scorecard_document
 from projections.scorecards.rows import Scorecard, encode_scorecard
 from projections.timetravel import evaluation_as_of
-from services.api.plumbing import Platform, allowed, etag, hidden, parse_as_of, platform_of, read_models
+from services.api.plumbing import (
+    Platform,
+    allowed,
+    etag,
+    hidden,
+    parse_as_of,
+    platform_of,
+    read_models,
+    within_versions,
+)
 from services.app.commands.spec import target_of
 from services.app.policy import Caller
 
@@ -53,7 +62,8 @@ class HistoryController(Controller):
 
         def run() -> tuple[int, bytes]:
             if at is not None or version is not None:
-                evaluation_for(platform, caller, "evaluation.as_of", evaluation_id)
+                e = evaluation_for(platform, caller, "evaluation.as_of", evaluation_id)
+                within_versions(version, e.version, "评价")
                 card = evaluation_as_of(platform.app.log, evaluation_id, at=at, version=version)
                 return card.version, encode_scorecard(card)
             if caller.restricted and str(evaluation_id) not in caller.evaluations:

@@ -107,6 +107,12 @@ class Done(Struct):
     flags: list[dict[str, Any]] | None = None
 
 
+class DeductionDone(Done):
+    """The answer to a deduction: also its id (the one given, or the one the server chose)."""
+
+    deduction_id: str = ""
+
+
 def platform_of(request: ASGIConnection[Any, Any, Any, Any]) -> Platform:
     p: Platform = request.app.state.platform
     return p
@@ -199,6 +205,11 @@ def scorecard_done(e: Evaluation) -> Done:
         grade=grade,
         flags=[msgspec.to_builtins(f) for f in flags],
     )
+
+
+def deduction_done(e: Evaluation, deduction_id: str) -> DeductionDone:
+    done = scorecard_done(e)
+    return DeductionDone(done.id, done.version, done.total, done.grade, done.flags, deduction_id)
 
 
 def recorded(status: int, done: Done) -> Recorded:
@@ -304,6 +315,18 @@ def parse_as_of(as_of: str | None) -> datetime.datetime | None:
     if at.tzinfo is None:
         raise Problem(400, "as_of 时间必须带时区（如 +08:00）", "request.as_of")
     return at
+
+
+def within_versions(version: int | None, latest: int, what: str) -> None:
+    """A ``?version=`` beyond the latest is refused, naming the versions there are (it used to
+    show the latest as if it were the one asked for)."""
+    if version is not None and version > latest:
+        raise Problem(
+            422,
+            f"版本 {version} 不存在：该{what}现有版本 1–{latest}（最新为 {latest}）",
+            "as_of.version_invalid",
+            latest=latest,
+        )
 
 
 def hidden(what: str = "记录") -> Problem:

@@ -16,6 +16,7 @@ from litestar.exceptions import (
 
 from domain.errors import AlreadyExists, DomainError, NotFound
 from services.api.auth import AuthError
+from services.api.wording import chinese
 from services.app.errors import ConflictError, Forbidden
 
 log = logging.getLogger("jixiao.api")
@@ -87,11 +88,11 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, NotFound):  # one code for "absent" and "outside your scope": nothing to tell apart
         return problem(request, 404, exc.message, "not_found")
     if isinstance(exc, AlreadyExists):
-        return problem(request, 409, exc.message, exc.code)
+        return _exists(request, exc)
     if isinstance(exc, DomainError):
         return problem(request, 422, exc.message, exc.code, row=exc.row)
     if isinstance(exc, ValidationException):
-        return problem(request, 400, _validation_detail(exc), "request.malformed")
+        return _validation(request, exc)
     if isinstance(exc, NotAuthorizedException):
         return problem(request, 401, "未登录或令牌无效", "auth.invalid")
     if isinstance(exc, PermissionDeniedException):
@@ -116,12 +117,32 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     return problem(request, 500, "服务器内部错误，请稍后重试或联系管理员（凭关联号查询日志）", "internal")
 
 
-def _validation_detail(exc: ValidationException) -> str:
+# the page of the web UI that shows what exists, by kind (``AlreadyExists.kind``)
+PAGES = {"evaluation": ("评价", "/ui/evaluations/{}"), "project": ("项目", "/ui/projects/{}")}
+
+
+def _exists(request: Request[Any, Any, Any], exc: AlreadyExists) -> Response[Any]:
+    """409: and where what exists is, when it has a page (``existing``: its id and the page)."""
+    page = PAGES.get(exc.kind or "")
+    if exc.existing is None or page is None:
+        return problem(request, 409, exc.message, exc.code)
+    what, href = page[0], page[1].format(exc.existing)
+    detail = f"{exc.message}：已有的{what}编号为 {exc.existing}，请打开 {href} 查看或继续办理，不必重新创建"
+    return problem(request, 409, detail, exc.code, existing={"id": exc.existing, "href": href})
+
+
+def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    """400 in Chinese: each of the decoder's complaints with the field in the user's words
+    (``services/api/wording.py``), the first five in ``detail``, all in ``errors``."""
     extra = exc.extra if isinstance(exc.extra, list) else []
-    parts = []
-    for item in extra[:5]:
+    errors = []
+    for item in extra[:20]:
         if isinstance(item, dict):
-            key = item.get("key") or ""
-            msg = item.get("message") or ""
-            parts.append(f"{key}: {msg}" if key else str(msg))
-    return "请求内容无法解析" + ("：" + "；".join(parts) if parts else "（请检查 JSON 格式与字段类型）")
+            key = str(item.get("key") or "")
+            source = item.get("source")  # Litestar's ParamType (a str enum) or a plain string
+            message = chinese(
+                str(item.get("message") or ""), key, str(getattr(source, "value", source) or "")
+            )
+            errors.append({"field": "" if key in ("data", "body") else key, "message": message})
+    detail = "；".join(e["message"] for e in errors[:5]) or "请求内容无法解析（请检查 JSON 格式与字段类型）"
+    return problem(request, 400, detail, "request.malformed", errors=errors or None)

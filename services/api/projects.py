@@ -23,6 +23,7 @@ from services.api.plumbing import (
     platform_of,
     read_models,
     run_command,
+    within_versions,
 )
 from services.app.application import JixiaoApplication
 from services.app.commands import projects as commands
@@ -119,7 +120,8 @@ class ProjectController(Controller):
         def run() -> Ledger:
             app = platform.app
             if at is not None or version is not None:
-                _authorize_project(app, caller, "project.ledger_history", project_id)
+                p = _authorize_project(app, caller, "project.ledger_history", project_id)
+                within_versions(version, p.version, "项目台账")
                 return ledger_as_of(app.log, project_id, at=at, version=version)
             if caller.restricted:  # a third party sees its evaluations only
                 raise hidden("项目")
@@ -150,7 +152,9 @@ class ProjectController(Controller):
         return await run_command(request, run)
 
 
-def _authorize_project(app: JixiaoApplication, caller: Caller, action: str, project_id: UUID) -> None:
+def _authorize_project(app: JixiaoApplication, caller: Caller, action: str, project_id: UUID) -> Project:
     if caller.restricted:
         raise hidden("项目")
-    app.authorize(caller, action, Target(app.load(Project, project_id).tenant))
+    p = app.load(Project, project_id)
+    app.authorize(caller, action, Target(p.tenant))
+    return p

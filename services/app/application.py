@@ -185,9 +185,13 @@ class JixiaoApplication(Cycle, UnitOfWork):
         role = self.authorize(caller, "project.import_file", Target(body.tenant))
         check_numbers(body.report)
         doc = body.report.project
-        if self.log.exists(project_id(body.tenant, doc.year, doc.code.strip())):
+        existing = project_id(body.tenant, doc.year, doc.code.strip())
+        if self.log.exists(existing):
             raise AlreadyExists(
-                f"{body.source}：项目 {doc.code}（{doc.year} 年度）已导入", code="project.exists"
+                f"{body.source}：项目 {doc.code}（{doc.year} 年度）已导入",
+                code="project.exists",
+                existing=str(existing),
+                kind="project",
             )
         scored = score_report(body.report, body.tenant, self._actor(caller, role))
         self.store(scored.project, scored.evaluation)
@@ -254,7 +258,8 @@ class JixiaoApplication(Cycle, UnitOfWork):
 
     def apply_deduction(
         self, caller: Caller, evaluation: UUID, body: i.ApplyDeduction, expected_version: int | None = None
-    ) -> Done[Evaluation, None]:
+    ) -> Done[Evaluation, str]:
+        """The deduction's id is the result: the one given, or the one the command chose."""
         return self.execute(caller, ev.APPLY_DEDUCTION, evaluation, body, expected_version)
 
     def judge_score(

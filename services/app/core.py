@@ -147,7 +147,12 @@ class UnitOfWork:
         with acting(actor):
             aggregate = make()
         if self.log.exists(aggregate.id):
-            raise AlreadyExists(f"{self._labels.get(type(aggregate), '记录')}已存在", code="already_exists")
+            raise AlreadyExists(
+                f"{self._labels.get(type(aggregate), '记录')}已存在",
+                code="already_exists",
+                existing=str(aggregate.id),
+                kind=type(aggregate).__name__.lower(),
+            )
         self.store(aggregate)
         return aggregate
 

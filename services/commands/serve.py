@@ -27,11 +27,13 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 from litestar import Litestar
 
+from services.runtime.logs import configure_logging
 from services.runtime.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +50,20 @@ def config(app: Litestar, host: str, port: int) -> uvicorn.Config:
         access_log=False,  # our middleware logs every request with its correlation id
         timeout_graceful_shutdown=5,
     )
+
+
+class _Announcing(uvicorn.Server):
+    """uvicorn's server, calling ``ready`` once it has started (the application's start-up done,
+    the socket accepting): what ``jixiao up`` prints then is the last thing on the console."""
+
+    def __init__(self, config: uvicorn.Config, ready: Callable[[], None] | None) -> None:
+        super().__init__(config)
+        self.ready = ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and not self.should_exit and self.ready is not None:
+            self.ready()
 
 
 def settle_memory() -> None:
@@ -70,9 +86,17 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: Litestar, settings: Settings, database_url: str, *, workers: int | None = None) -> None:
+def serve(
+    app: Litestar,
+    settings: Settings,
+    database_url: str,
+    *,
+    workers: int | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
     """Serve ``app`` in this process and ``workers - 1`` more (each building its own through the
-    composition root, given this process's database and data directory), until stopped.
+    composition root, given this process's database and data directory), until stopped;
+    ``ready`` is called once this process serves.
 
     The other workers stop with this process: they are terminated on the way out, and each one
     also exits by itself when it finds its parent gone (a SIGKILLed parent runs no clean-up)."""
@@ -90,7 +114,7 @@ def serve(app: Litestar, settings: Settings, database_url: str, *, workers: int 
     ]
     settle_memory()
     try:
-        uvicorn.Server(config(app, host, port)).run(sockets=[sock])
+        _Announcing(config(app, host, port), ready).run(sockets=[sock])
     finally:
         for child in children:
             child.terminate()
@@ -123,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     from services.compose import build_api, install
 
     settings = Settings.from_env()
+    configure_logging(json_lines=settings.log_format == "json", access_log=settings.access_log)
     parser = argparse.ArgumentParser(prog="python -m services.commands.serve", description="jixiao HTTP API")
     parser.add_argument("--host", default=settings.http_host)
     parser.add_argument("--port", type=int, default=settings.http_port)

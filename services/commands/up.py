@@ -1,9 +1,15 @@
-"""``jixiao up``: start the servers (embedded unless configured), load the demo, wait for Ctrl-C."""
+"""``jixiao up``: start the servers (embedded unless configured), load the demo, wait for Ctrl-C.
+
+The console: what started, then 已就绪 with the demo accounts and the addresses as its last lines
+once the API serves (logs: warnings only, ``services/runtime/logs.py``), and 「jixiao 已停止。」 as
+the very last line on the way out."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -20,6 +26,7 @@ from services.relay.permissions import downstream_user, inbox_prefix
 from services.relay.subjects import subtree
 from services.relay.tenancy import registered_paths
 from services.runtime.errors import EmbeddedServiceError, RuntimeConfigError
+from services.runtime.logs import configure_logging
 from services.runtime.nats import EmbeddedNats
 from services.runtime.services import install_signal_handlers, running_services
 from services.runtime.settings import Settings
@@ -63,10 +70,33 @@ def _print_downstream(server: EmbeddedNats | None) -> None:
     print("    例：jixiao subscribe --tenant 360100 --from-position 1")
 
 
+def _ready(settings: Settings, demo: bool) -> Callable[[], None]:
+    """What ``up`` prints once it serves: 已就绪, then the demo accounts and the addresses, the
+    last lines on the console (nothing is logged after them unless asked: ``JIXIAO_ACCESS_LOG``)."""
+
+    def announce() -> None:
+        url = f"http://{settings.http_host}:{settings.http_port}"
+        tokens = TokenConfig.from_settings(settings)
+        print(f"jixiao 已就绪：{url}")
+        if demo:
+            print(f"  演示账户（单位代码 / 用户名，密码均为 {DEMO_PASSWORD}）：")
+            for code, user, what in DEMO_ACCOUNTS:
+                print(f"    {code} / {user}  （{what}）")
+            if tokens.secret is not None:
+                example = issue(tokens, user="demo.360100", tenant="360100", roles=tuple(Role)[:4])
+                print(f"  API 令牌示例（12 小时；系统对接请在“账户管理”中为系统账户签发）：{example}")
+        print(f"  网页界面：{url}/ui/")
+        print(f"  API 文档：{url}/api/docs")
+        print("按 Ctrl-C 停止。", flush=True)
+
+    return announce
+
+
 def cmd_up(*, demo: bool = True, once: bool = False) -> int:
     install_signal_handlers()
     try:
         settings = Settings.from_env()
+        configure_logging(json_lines=settings.log_format == "json", access_log=settings.access_log)
         with running_services(settings, join_nats=False) as endpoints:
             install(endpoints.database_url, settings)
             app = build_application(endpoints.database_url)
@@ -103,22 +133,13 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 "  事件中继：事件日志 → NATS 流 JIXIAO，主题 jixiao.<省>.<市>.<县>.<聚合>.<事件>（见 docs/events.md）"
             )
             _print_downstream(endpoints.nats)
-            tokens = TokenConfig.from_settings(settings)
-            url = f"http://{settings.http_host}:{settings.http_port}"
-            if demo:
-                print(f"  演示账户（单位代码 / 用户名，密码均为 {DEMO_PASSWORD}）：")
-                for code, user, what in DEMO_ACCOUNTS:
-                    print(f"    {code} / {user}  （{what}）")
-                if tokens.secret is not None:
-                    example = issue(tokens, user="demo.360100", tenant="360100", roles=tuple(Role)[:4])
-                    print(f"  API 令牌示例（12 小时；系统对接请在“账户管理”中为系统账户签发）：{example}")
-            print(f"  网页界面：{url}/ui/")
-            print(f"  API 文档：{url}/api/docs")
-            print(f"jixiao 已就绪：{url}")
-            print("按 Ctrl-C 停止。", flush=True)
+            ready = _ready(settings, demo)
             try:
-                if not once:
-                    serve(build_api(settings, endpoints.database_url), settings, endpoints.database_url)
+                if once:
+                    ready()
+                else:
+                    api = build_api(settings, endpoints.database_url)
+                    serve(api, settings, endpoints.database_url, ready=ready)
             finally:
                 stop.set()
                 for t in threads:
@@ -128,5 +149,6 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
         return 2
     except KeyboardInterrupt:
         pass
-    print("jixiao 已停止。")
+    logging.shutdown()  # anything still queued is written before the last line
+    print("jixiao 已停止。", flush=True)
     return 0

@@ -15,7 +15,10 @@ from pathlib import Path
 
 from services.runtime.errors import RuntimeConfigError
 
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
+# JIXIAO_ACCESS_LOG: 1 logs every request; the log levels it took before still mean on and off
+_ON = ("1", "true", "yes", "on", "info", "debug")
+_OFF = ("", "0", "false", "no", "off", "warning", "error")
 
 
 def _int(env: Mapping[str, str], name: str, default: int, *, low: int = 1, high: int = 65535) -> int:
@@ -44,10 +47,19 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _level(env: Mapping[str, str], name: str, default: str) -> str:
-    raw = (env.get(name) or default).strip().upper()
-    if raw not in LOG_LEVELS:
-        raise RuntimeConfigError(f"环境变量 {name}={raw!r} 应为 {'、'.join(LOG_LEVELS)} 之一")
+def _switch(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in _ON:
+        return True
+    if raw in _OFF:
+        return False
+    raise RuntimeConfigError(f"环境变量 {name}={raw!r} 应为 1（开启）或 0（关闭）")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise RuntimeConfigError(f"环境变量 {name}={raw!r} 应为 {'、'.join(choices)} 之一")
     return raw
 
 
@@ -69,7 +81,8 @@ class Settings:
     jwt_audience: str = "jixiao-api"
     jwks_url: str | None = None  # an OIDC provider's keys instead of the secret
     rate_limit: float = 200.0  # requests per second per token (burst twice that); 0: off
-    access_log: str = "INFO"  # level of the per-request log lines
+    access_log: bool = False  # a log line per HTTP request (off: the console stays readable)
+    log_format: str = "text"  # "json": one JSON object per log line
     rebuild_workers: int = field(default_factory=default_rebuild_workers)
     bench_endpoints: bool = False  # the benchmark's baseline endpoint (never in production)
     oidc_issuer: str | None = None  # single sign-on: the provider's issuer URL (discovery)
@@ -94,7 +107,8 @@ class Settings:
             jwt_audience=env.get("JIXIAO_JWT_AUDIENCE") or "jixiao-api",
             jwks_url=env.get("JIXIAO_JWT_JWKS_URL") or None,
             rate_limit=_float(env, "JIXIAO_RATE_LIMIT", 200.0),
-            access_log=_level(env, "JIXIAO_ACCESS_LOG", "INFO"),
+            access_log=_switch(env, "JIXIAO_ACCESS_LOG"),
+            log_format=_choice(env, "JIXIAO_LOG_FORMAT", LOG_FORMATS),
             rebuild_workers=_int(env, "JIXIAO_REBUILD_WORKERS", default_rebuild_workers(), high=64),
             bench_endpoints=env.get("JIXIAO_BENCH_ENDPOINTS") == "1",
             oidc_issuer=(env.get("JIXIAO_OIDC_ISSUER") or "").rstrip("/") or None,
@@ -131,6 +145,7 @@ VARIABLES = (
     "JIXIAO_JWT_JWKS_URL",
     "JIXIAO_RATE_LIMIT",
     "JIXIAO_ACCESS_LOG",
+    "JIXIAO_LOG_FORMAT",
     "JIXIAO_REBUILD_WORKERS",
     "JIXIAO_BENCH_ENDPOINTS",
     "JIXIAO_OIDC_ISSUER",

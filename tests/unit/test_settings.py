@@ -53,13 +53,18 @@ def test_settings_refuse_what_they_cannot_use() -> None:
     parsed = Settings.from_env(
         {"JIXIAO_RATE_LIMIT": "0", "JIXIAO_API_WORKERS": "3", "JIXIAO_ACCESS_LOG": "warning"}
     )
-    assert (parsed.rate_limit, parsed.api_workers, parsed.access_log) == (0.0, 3, "WARNING")
+    assert (parsed.rate_limit, parsed.api_workers, parsed.access_log) == (0.0, 3, False)
+    assert (Settings.from_env({}).access_log, Settings.from_env({}).log_format) == (False, "text")
+    loud = Settings.from_env({"JIXIAO_ACCESS_LOG": "1", "JIXIAO_LOG_FORMAT": "JSON"})
+    assert (loud.access_log, loud.log_format) == (True, "json")
+    assert Settings.from_env({"JIXIAO_ACCESS_LOG": "INFO"}).access_log  # the level it took before
     for bad in (
         {"JIXIAO_PORT": "http"},
         {"JIXIAO_API_WORKERS": "0"},
         {"JIXIAO_RATE_LIMIT": "fast"},
         {"JIXIAO_RATE_LIMIT": "-1"},
         {"JIXIAO_ACCESS_LOG": "LOUD"},
+        {"JIXIAO_LOG_FORMAT": "xml"},
         {"JIXIAO_REBUILD_WORKERS": "65"},
     ):
         with pytest.raises(RuntimeConfigError):

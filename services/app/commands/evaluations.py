@@ -9,6 +9,7 @@ ledger totals), ``ADOPT_TEMPLATE`` (the template, checked usable by the evaluati
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from domain.errors import NotFound
@@ -175,10 +176,29 @@ RECORD_STATED_TOTAL: Change[Evaluation, RecordStatedTotal, None, None] = Change(
     Evaluation,
     lambda e, body, _: e.record_stated_total(body.total, body.grade),
 )
-APPLY_DEDUCTION: Change[Evaluation, ApplyDeduction, None, None] = Change(
-    "evaluation.apply_deduction",
-    Evaluation,
-    lambda e, d, _: e.apply_deduction(d.deduction_id, d.indicator, d.points, d.reason),
+_ID_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def next_deduction_id(e: Evaluation, key: str) -> str:
+    """The next free ``<indicator key>-D<n>``: n counts on from the indicator's deductions and
+    skips ids taken (withdrawn deductions keep theirs, so an id is never given twice). A key that cannot start an id (letters, digits and
+    ``._-`` only, 64 characters in all) numbers the evaluation's ``D<n>`` instead."""
+    prefix = f"{key}-D" if _ID_PART.match(key) and len(key) <= 56 else "D"
+    n = 1 + sum(1 for d in e.deductions.values() if d.key == key)
+    while f"{prefix}{n}" in e.deductions:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def _apply_deduction(e: Evaluation, d: ApplyDeduction, _: None) -> str:
+    """Decided on the evaluation as loaded (again after a collision), so a chosen id is free."""
+    deduction_id = d.deduction_id if d.deduction_id is not None else next_deduction_id(e, d.indicator)
+    e.apply_deduction(deduction_id, d.indicator, d.points, d.reason)
+    return deduction_id
+
+
+APPLY_DEDUCTION: Change[Evaluation, ApplyDeduction, None, str] = Change(
+    "evaluation.apply_deduction", Evaluation, _apply_deduction
 )
 JUDGE_SCORE: Change[Evaluation, tuple[str, JudgeScore], None, None] = Change(
     "evaluation.judge_score",

@@ -104,10 +104,13 @@ class RecordActual(Struct, forbid_unknown_fields=True):
 
 
 class ApplyDeduction(Struct, forbid_unknown_fields=True):
-    deduction_id: Annotated[str, Meta(min_length=1, max_length=64)]
+    """A deduction on an indicator; without ``deduction_id`` the command chooses the next free
+    ``<indicator key>-D<n>`` (``services/app/commands/evaluations.py``, ``next_deduction_id``)."""
+
     indicator: Annotated[str, Meta(min_length=1, max_length=64)]
     points: Points
     reason: Reason
+    deduction_id: Annotated[str, Meta(min_length=1, max_length=64)] | None = None
 
 
 class JudgeScore(Struct, forbid_unknown_fields=True):
