@@ -22,7 +22,7 @@ def _self_evaluation(live: Live, tenant: str, year: int, name: str) -> tuple[str
     with live.client() as http:
         projects = http.get(
             f"/api/v1/tenants/{tenant}/projects?year={year}", headers=live.token(tenant)
-        ).json()
+        ).json()["items"]
     project = next(p for p in projects if p["name"] == name)
     evaluation = next(e for e in project["evaluations"] if e["kind"] == "self")
     return str(evaluation["evaluation_id"]), str(project["project_id"])

@@ -21,6 +21,7 @@ EXCEPTIONS = {
     "services/runtime/settings.py": "the one place settings are read",
     "services/runtime/postgres.py": "gives pgserver an XDG_RUNTIME_DIR when the process has none",
     "services/commands/serve.py": "passes its own environment on to the worker processes it starts",
+    "services/web/vendoring.py": "runs from dev.py on the bare interpreter, before the settings' dependencies exist",
 }
 
 

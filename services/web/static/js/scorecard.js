@@ -75,7 +75,7 @@ export async function renderScorecard(main, [id], query, who) {
         askForm(`对「${leaf.name}」扣分`, [
           { name: "points", label: "扣分分值", required: true, inputmode: "decimal" },
           { name: "reason", label: "扣分原因", required: true }],
-        inDialog((f) => command("/deductions", { deduction_id: nextId(card, leaf.key), indicator: leaf.key, points: f.get("points"), reason: f.get("reason") }))) }, "扣分") : null,
+        inDialog((f) => command("/deductions", { indicator: leaf.key, points: f.get("points"), reason: f.get("reason") }))) }, "扣分") : null,
       " ",
       h("button", { type: "button", id: `note-${leaf.key}`, "aria-label": `填写「${leaf.name}」偏差原因分析`, onclick: () =>
         askForm(`「${leaf.name}」偏差原因分析及改进措施`, [{ name: "note", label: "偏差原因分析及改进措施", type: "textarea", value: leaf.deviation }],
@@ -139,13 +139,6 @@ function reviewNotes(card, reviews) {
     h("details", { open: back ? null : true },
       h("summary", {}, `审核意见（${said.length}）`),
       h("ul", {}, said.map((r) => h("li", {}, `${when(r.at)} ${r.actor} ${r.action}：${r.reason}`)))));
-}
-
-function nextId(card, key) {
-  const taken = new Set(card.deductions.map((d) => d.deduction_id));
-  let n = card.deductions.filter((d) => d.key === key).length + 1;
-  while (taken.has(`${key}-D${n}`)) n += 1;
-  return `${key}-D${n}`;
 }
 
 function actualInputs(leaf, save) {

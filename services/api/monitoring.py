@@ -1,0 +1,270 @@
+"""HTTP: 绩效运行监控 — rounds over a region, a project's 监控表 (execution from the ledger, the
+answers per indicator), warnings resolved or decided, the deadline check, and a round's
+dashboard for a region (red / amber / green per child bureau, the bureau's own projects)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post, put
+from msgspec import Struct
+
+from domain.ids import declaration_id
+from domain.monitoring import MonitoringReport
+from domain.monitoring.values import LEVEL_LABEL, RESOLUTION_LABEL
+from domain.targets import Status, TargetDeclaration
+from projections.cycle.projection import level_of
+from projections.cycle.queries import (
+    BureauLevels,
+    ReportRow,
+    RoundRow,
+    region_projects,
+    round_levels,
+    round_reports,
+    rounds,
+)
+from services.api.plumbing import Done, allowed, hidden, platform_of, read_models, run_command
+from services.app.commands import cycle_inputs as i
+from services.app.commands.spec import target_of
+from services.app.policy import Caller, Target
+
+
+class CloseRound(Struct, forbid_unknown_fields=True):
+    reason: str = ""
+
+
+class Dashboard(Struct):
+    round: RoundRow | None
+    tenant: str
+    bureaus: list[BureauLevels]
+    projects: list[ReportRow]
+
+
+def report_view(r: MonitoringReport, targets: list[dict[str, Any]]) -> dict[str, Any]:
+    e = r.execution
+    return {
+        "report_id": str(r.id),
+        "round_id": str(r.round_id),
+        "tenant": r.tenant,
+        "project_id": str(r.project_id),
+        "project_name": r.project_name,
+        "targets_version": r.targets_version,
+        "execution": msgspec.to_builtins(e) if e else None,
+        "lines": msgspec.to_builtins(list(r.lines.values())),
+        "targets": targets,
+        "submitted": r.submitted,
+        "level": level_of(r).value,
+        "level_label": LEVEL_LABEL[level_of(r)],
+        "alerts": [
+            msgspec.to_builtins(a)
+            | {"resolution_label": RESOLUTION_LABEL[a.resolution] if a.resolution else ""}
+            for a in r.alerts.values()
+        ],
+        "version": r.version,
+    }
+
+
+def _done(r: MonitoringReport) -> tuple[int, Done]:
+    return 200, Done(id=str(r.id), version=r.version)
+
+
+class MonitoringController(Controller):
+    path = "/api/v1"
+    tags = ["绩效运行监控"]  # noqa: RUF012
+
+    @post(
+        "/tenants/{code:str}/monitoring/rounds",
+        summary="开启监控轮次（本单位及下级单位的项目）",
+        status_code=201,
+        guards=[allowed("monitoring.open_round")],
+    )
+    async def open_round(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, data: i.OpenRound
+    ) -> Response[Any]:
+        app = platform_of(request).app
+
+        def run() -> tuple[int, Done]:
+            r = app.open_round(caller, code, data)
+            return 201, Done(id=str(r.id), version=r.version)
+
+        return await run_command(request, run)
+
+    @get(
+        "/tenants/{code:str}/monitoring/rounds",
+        summary="覆盖本单位的监控轮次（本单位、上级单位开启的）",
+        guards=[allowed("monitoring.read")],
+    )
+    async def rounds_of(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int | None = None
+    ) -> list[RoundRow]:
+        platform = platform_of(request)
+
+        def run() -> list[RoundRow]:
+            platform.app.authorize(caller, "monitoring.read", Target(code))
+            lineage = list(platform.app.tree.lineage(code))
+            below = read_models(platform, caller, lambda c: rounds(c, year))
+            above = read_models(platform, caller, lambda c: rounds(c, year), lineage)
+            seen = {r.round_id for r in below}
+            return below + [r for r in above if r.round_id not in seen]
+
+        return await to_thread.run_sync(run)
+
+    @post(
+        "/monitoring/rounds/{round_id:uuid}/close",
+        summary="结束监控轮次",
+        status_code=200,
+        guards=[allowed("monitoring.close_round")],
+    )
+    async def close_round(
+        self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID, data: CloseRound
+    ) -> Response[Any]:
+        app = platform_of(request).app
+
+        def run() -> tuple[int, Done]:
+            r = app.close_round(caller, round_id, data.reason).aggregate
+            return 200, Done(id=str(r.id), version=r.version)
+
+        return await run_command(request, run)
+
+    @post(
+        "/monitoring/rounds/{round_id:uuid}/check",
+        summary="检查报送期限：逾期未报送的项目发出预警",
+        status_code=200,
+        guards=[allowed("monitoring.check")],
+    )
+    async def check(self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID) -> dict[str, int]:
+        platform = platform_of(request)
+
+        def run() -> dict[str, int]:
+            r = platform.app.load_round(round_id)
+            platform.app.authorize(caller, "monitoring.check", Target(r.tenant))
+            projects = read_models(platform, caller, lambda c: region_projects(c, r.year), None)
+            return {
+                "projects": len(projects),
+                "flagged": platform.app.check_round(caller, round_id, projects),
+            }
+
+        return await to_thread.run_sync(run)
+
+    @get(
+        "/monitoring/rounds/{round_id:uuid}/dashboard",
+        summary="监控看板：各下级单位红黄绿预警数与本单位项目",
+        guards=[allowed("monitoring.read")],
+    )
+    async def dashboard(
+        self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID, tenant: str | None = None
+    ) -> Dashboard:
+        platform = platform_of(request)
+        root = tenant or caller.tenant
+
+        def run() -> Dashboard:
+            platform.app.authorize(caller, "monitoring.read", Target(root))
+
+            def query(c: Any) -> Dashboard:
+                found = [r for r in rounds(c, None) if r.round_id == round_id]
+                return Dashboard(
+                    found[0] if found else None,
+                    root,
+                    round_levels(c, round_id, root),
+                    round_reports(c, round_id, root),
+                )
+
+            return read_models(platform, caller, query)
+
+        return await to_thread.run_sync(run)
+
+    @post(
+        "/monitoring/rounds/{round_id:uuid}/projects/{project_id:uuid}/report",
+        summary="开始填报项目监控表（执行数取自台账）",
+        status_code=201,
+        guards=[allowed("monitoring.answer")],
+    )
+    async def start(
+        self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID, project_id: UUID
+    ) -> Response[Any]:
+        app = platform_of(request).app
+
+        def run() -> tuple[int, Done]:
+            r = app.start_report(caller, round_id, project_id)
+            return 201, Done(id=str(r.id), version=r.version)
+
+        return await run_command(request, run)
+
+    @get(
+        "/monitoring/reports/{report:uuid}",
+        summary="项目监控表（含批复的绩效目标与预警）",
+        guards=[allowed("monitoring.read")],
+    )
+    async def read(self, request: Request[Any, Any, Any], caller: Caller, report: UUID) -> dict[str, Any]:
+        app = platform_of(request).app
+
+        def run() -> dict[str, Any]:
+            if caller.restricted:
+                raise hidden("监控")
+            r = app.load_report(report)
+            app.authorize(caller, "monitoring.read", target_of(r))
+            targets: list[dict[str, Any]] = []
+            if r.targets_version is not None:
+                d = app.load(TargetDeclaration, declaration_id(r.tenant, r.project_id))
+                if d.status is Status.APPROVED:
+                    version = d.targets(r.targets_version)
+                    targets = msgspec.to_builtins(list(version.indicators)) if version else []
+            return report_view(r, targets)
+
+        return await to_thread.run_sync(run)
+
+    @put(
+        "/monitoring/reports/{report:uuid}/execution",
+        summary="全年预计执行数（执行数取自台账）",
+        guards=[allowed("monitoring.answer")],
+    )
+    async def execution(
+        self, request: Request[Any, Any, Any], caller: Caller, report: UUID, data: i.AnswerExecution
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        return await run_command(
+            request, lambda: _done(app.set_expected_execution(caller, report, data).aggregate)
+        )
+
+    @put(
+        "/monitoring/reports/{report:uuid}/lines/{key:str}",
+        summary="填报一项指标的执行情况与预计",
+        guards=[allowed("monitoring.answer")],
+    )
+    async def line(
+        self, request: Request[Any, Any, Any], caller: Caller, report: UUID, key: str, data: i.AnswerLine
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        return await run_command(request, lambda: _done(app.answer_line(caller, report, key, data).aggregate))
+
+    @post(
+        "/monitoring/reports/{report:uuid}/submit",
+        summary="报送监控表（计算预警）",
+        status_code=200,
+        guards=[allowed("monitoring.submit")],
+    )
+    async def submit(self, request: Request[Any, Any, Any], caller: Caller, report: UUID) -> Response[Any]:
+        app = platform_of(request).app
+        return await run_command(request, lambda: _done(app.submit_report(caller, report).aggregate))
+
+    @post(
+        "/monitoring/reports/{report:uuid}/alerts/{warning_id:str}/resolve",
+        summary="处理预警：单位说明或纠偏；财政部门决定调整预算或暂缓拨款",
+        status_code=200,
+        guards=[allowed("monitoring.read")],
+    )
+    async def resolve(
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        report: UUID,
+        warning_id: str,
+        data: i.ResolveAlert,
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        return await run_command(
+            request, lambda: _done(app.resolve_alert(caller, report, warning_id, data).aggregate)
+        )
