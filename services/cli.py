@@ -42,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     tpl = tps.add_parser("list", help="列出某单位可用的模板（本单位、上级单位、平台）")
     tpl.add_argument("--tenant", required=True)
     tpl.add_argument("--year", type=int, default=None)
+    mo = sub.add_parser("monitor", help="绩效运行监控")
+    mos = mo.add_subparsers(dest="action", required=True)
+    mos.add_parser(
+        "check", help="检查已过报送期限的监控轮次：逾期未报送的项目发出预警（jixiao up 每小时运行）"
+    )
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -175,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "rebuild":
                 return pc.cmd_rebuild(args.name)
             return pc.cmd_run(args.once)
+        if args.command == "monitor":
+            from services.commands.monitor import cmd_monitor_check
+
+            return cmd_monitor_check()
         if args.command == "template":
             from services.commands import templates as tc
 

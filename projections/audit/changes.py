@@ -133,10 +133,14 @@ def _in(attribute: str, key_of: Callable[[Any], str]) -> Value:
     return value
 
 
+def _adjustment_id(event: Any) -> str:
+    return str(event.adjustment.adjustment_id if hasattr(event, "adjustment") else event.adjustment_id)
+
+
 def _adjusted(agg: Any, event: Any) -> Any:
     if agg is None:
         return None
-    entry = agg.adjustments.get(event.adjustment_id)
+    entry = agg.adjustments.get(_adjustment_id(event))
     return {"adjustment": msgspec.to_builtins(entry), "versions": len(agg.versions)}
 
 
@@ -148,8 +152,8 @@ CYCLE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
     "TargetDeclaration.IndicatorRemoved": (lambda e: e.key, _row(lambda e: e.key)),
     "TargetDeclaration.Submitted": (lambda e: "", _attr("status")),
     "TargetDeclaration.Reviewed": (lambda e: e.review.stage.value, _attr("status")),
-    "TargetDeclaration.AdjustmentRequested": (lambda e: e.adjustment.adjustment_id, _adjusted),
-    "TargetDeclaration.AdjustmentDecided": (lambda e: e.adjustment_id, _adjusted),
+    "TargetDeclaration.AdjustmentRequested": (_adjustment_id, _adjusted),
+    "TargetDeclaration.AdjustmentDecided": (_adjustment_id, _adjusted),
     "MonitoringRound.Opened": (lambda e: e.name, _attr("name", "period_end", "deadline", "status")),
     "MonitoringRound.Closed": (lambda e: "", _attr("status")),
     "MonitoringReport.Started": (lambda e: "", _attr("project_name", "targets_version")),

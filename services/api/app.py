@@ -24,6 +24,7 @@ from services.api.evaluations import EvaluationController
 from services.api.examples import document_examples
 from services.api.history import HistoryController
 from services.api.middleware import observe
+from services.api.monitoring import MonitoringController
 from services.api.oidc import OidcConfig, OidcController
 from services.api.openapi import document_problems
 from services.api.operations import BenchController, OpsController
@@ -31,6 +32,7 @@ from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
 from services.api.scoring import ScoringController
+from services.api.targets import TargetsController
 from services.api.tenants import TenantController
 from services.api.trail import TrailController
 
@@ -50,6 +52,8 @@ def create_app(
             TenantController,
             ScoringController,
             TrailController,
+            TargetsController,
+            MonitoringController,
             SessionController,
             OidcController,
             AccountsController,

@@ -193,7 +193,7 @@ class TargetsController(Controller):
         "/targets/{declaration:uuid}/review",
         summary="审核（主管部门或财政部门）：优/良/中/差",
         status_code=200,
-        guards=[allowed("targets.read")],
+        guards=[allowed("targets.review")],
     )
     async def review(
         self, request: Request[Any, Any, Any], caller: Caller, declaration: UUID, data: i.ReviewTargets

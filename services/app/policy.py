@@ -163,6 +163,9 @@ ACTIONS: dict[str, Rule] = {
     "targets.submit": Rule(PREPARE, Scope.TENANT_WRITE),
     "targets.review_supervisor": Rule(REVIEW, Scope.SUPERVISE),
     "targets.review_finance": Rule(FINANCE, Scope.SUPERVISE),
+    "targets.review": Rule(
+        (Role.REVIEWER, Role.FINANCE), Scope.SUPERVISE
+    ),  # the route's guard; the stage picks one above
     "targets.request_adjustment": Rule(PREPARE, Scope.TENANT_WRITE),
     "targets.decide_adjustment": Rule(FINANCE, Scope.SUPERVISE),
     # 绩效运行监控

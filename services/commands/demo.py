@@ -16,6 +16,7 @@ from services.app.application import JixiaoApplication
 from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import PublishTemplate, RegisterTenant, RegisterUser
 from services.app.policy import ROLE_LABEL
+from services.commands.demo_cycle import seed_cycle
 from services.commands.imports import import_report, operator
 from services.files.loader import load_report
 
@@ -30,7 +31,7 @@ DEMO_TENANTS = (
     ("652800", "巴音郭楞蒙古自治州医疗保障局", TenantLevel.MUNICIPAL, "650000"),
     ("652829", "博湖县医疗保障局", TenantLevel.COUNTY, "652800"),
 )
-DEMO_ROLES = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN)
+DEMO_ROLES = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR, Role.ADMIN, Role.FINANCE)
 # a whole team in one account, for trying every page: the city of report 000, the county of 001
 TEAM = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.AUDITOR)
 TEAM_BUREAUS = ("360100", "341182")
@@ -44,6 +45,7 @@ class DemoSummary:
     templates: int = 0
     imported: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    cycles: int = 0  # bureaus whose year of targets and monitoring was loaded
 
 
 def _accounts(code: str, name: str) -> list[RegisterUser]:
@@ -88,4 +90,5 @@ def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts) -> 
             out.imported.append(f"{path.name}：{done.project} {done.total}（{done.grade}）")
         except AlreadyExists:
             out.skipped.append(path.name)
+    out.cycles = seed_cycle(app)
     return out

@@ -9,6 +9,8 @@ its own bureau's check."""
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -71,3 +73,32 @@ def cmd_monitor_check() -> int:
     if not checked:
         print("没有已过报送期限、仍在进行的监控轮次")
     return 0
+
+
+def start_checker(
+    database_url: str, stop: threading.Event, every: float = 3600.0, first: float = 30.0
+) -> threading.Thread:
+    """``jixiao up``'s hourly deadline check (the first once the read models have caught up)."""
+    log = logging.getLogger("jixiao.monitor")
+
+    def loop() -> None:
+        from services.compose import build_application
+
+        wait = first
+        while not stop.wait(wait):
+            wait = every
+            app = build_application(database_url)
+            try:
+                for c in check_due_rounds(app, database_url):
+                    if c.flagged:
+                        log.warning(
+                            "监控轮次「%s」(%s)：新增逾期预警 %s 个", c.round_name, c.tenant, c.flagged
+                        )
+            except Exception:  # the check runs again next hour; a failure must not stop the platform
+                log.warning("报送期限检查失败，一小时后重试", exc_info=True)
+            finally:
+                app.close()
+
+    thread = threading.Thread(target=loop, name="monitoring-deadlines", daemon=True)
+    thread.start()
+    return thread

@@ -18,6 +18,7 @@ from domain.tenants import Role
 from projections.registry import NAMES
 from services.api.auth import TokenConfig, issue
 from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
+from services.commands.monitor import start_checker
 from services.commands.projections import run_projectors
 from services.commands.relay import start_relay
 from services.commands.serve import serve
@@ -115,6 +116,10 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 print(f"  演示数据：新登记单位 {s.tenants} 个、用户 {s.users} 个、模板 {s.templates} 个")
                 for line in s.imported:
                     print(f"    导入 {line}")
+                if s.cycles:
+                    print(
+                        f"    绩效目标与运行监控：{s.cycles} 个单位的年度进程（申报、审核、批复、调整、监控、预警）"
+                    )
                 if s.skipped:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))
@@ -125,6 +130,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     endpoints.nats.allow(registered_paths(conn))
             stop = threading.Event()
             threads = run_projectors(settings, endpoints.database_url, stop)
+            threads.append(start_checker(endpoints.database_url, stop))
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
             threads.append(
                 start_relay(endpoints.database_url, endpoints.nats_url, settings, stop, endpoints.nats)

@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     },
     "targets.review_supervisor": (frozenset({R}), "supervise", False),
     "targets.review_finance": (frozenset({F}), "supervise", False),
+    "targets.review": (frozenset({R, F}), "supervise", False),
     "targets.decide_adjustment": (frozenset({F}), "supervise", False),
     "targets.read": (ALL, "read", False),
     "targets.history": (frozenset({A, R, D}), "read", False),

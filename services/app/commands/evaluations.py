@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from domain.errors import NotFound
 from domain.evaluation import Evaluation, EvaluationKind, Evaluator
 from domain.grades import DEFAULT_GRADES, LONG_GRADES
-from domain.ids import template_id, tenant_id
+from domain.ids import declaration_id, template_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import Project, SourceTotals
+from domain.targets import TargetDeclaration, TargetVersion
+from domain.targets.specs import specs_of
 from domain.templates import IndicatorTemplate, usable_by
 from domain.tenants import Tenant
 from services.app.commands.inputs import (
@@ -41,28 +43,45 @@ GRADES = {"default": DEFAULT_GRADES, "long": LONG_GRADES}
 
 
 # ---- starting -------------------------------------------------------------------------------
-def _project(load: Loader, body: tuple[object, StartEvaluation]) -> Project:
-    return load(Project, body[0])  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class Starting:
+    project: Project
+    targets: TargetVersion | None  # the approved (latest adjusted) targets of the year, if any
 
 
-def _start_target(caller: Caller, body: tuple[object, StartEvaluation], p: Project) -> Target:
-    return Target(p.tenant, self_evaluation=body[1].kind is EvaluationKind.SELF)
+def _project(load: Loader, body: tuple[object, StartEvaluation]) -> Starting:
+    project = load(Project, body[0])  # type: ignore[arg-type]
+    try:
+        declaration = load(TargetDeclaration, declaration_id(project.tenant, project.id))
+    except NotFound:
+        return Starting(project, None)
+    return Starting(project, declaration.targets())
+
+
+def _start_target(caller: Caller, body: tuple[object, StartEvaluation], s: Starting) -> Target:
+    return Target(s.project.tenant, self_evaluation=body[1].kind is EvaluationKind.SELF)
 
 
 def _start(
-    caller: Caller, relation: Relation, body: tuple[object, StartEvaluation], p: Project
+    caller: Caller, relation: Relation, body: tuple[object, StartEvaluation], s: Starting
 ) -> Evaluation:
     """Own project: the bureau evaluates itself (or names the third party it commissioned);
-    a descendant's project: the caller's bureau is the evaluator (部门评价 / 财政评价)."""
-    data = body[1]
+    a descendant's project: the caller's bureau is the evaluator (部门评价 / 财政评价). With
+    approved targets, the evaluation starts from them (their latest version)."""
+    data, p = body[1], s.project
     if relation is Relation.OWN and data.third_party:
         evaluator = Evaluator(data.evaluator_name, third_party=True, tenant=None)
     else:
         evaluator = Evaluator(data.evaluator_name, third_party=data.third_party, tenant=caller.tenant)
-    return Evaluation.start(p.tenant, p.id, p.year, data.kind, evaluator, GRADES[data.grades])
+    e = Evaluation.start(p.tenant, p.id, p.year, data.kind, evaluator, GRADES[data.grades])
+    if s.targets is not None:
+        reason = f"取自批复的绩效目标（第 {s.targets.version} 版）"
+        for spec in specs_of(s.targets, p.year):
+            e.define_indicator(spec, reason=reason)
+    return e
 
 
-START_EVALUATION: Create[Evaluation, tuple[object, StartEvaluation], Project] = Create(
+START_EVALUATION: Create[Evaluation, tuple[object, StartEvaluation], Starting] = Create(
     action=lambda body: "evaluation.start", prepare=_project, target=_start_target, make=_start
 )
 

@@ -7,7 +7,7 @@ import { askForm, clear, h, notice, when } from "./dom.js";
 import { ROLE } from "./labels.js";
 import { go } from "./main.js";
 
-const ROLES = ["preparer", "evaluator", "reviewer", "auditor", "admin"];
+const ROLES = ["preparer", "evaluator", "reviewer", "auditor", "admin", "finance"];
 const PASSWORD_RULE = "至少 10 位，含大写字母、小写字母、数字、符号中的三类，不含用户名";
 
 function roleBoxes(prefix, chosen = []) {

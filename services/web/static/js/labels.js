@@ -2,7 +2,7 @@
 
 export const KIND = { self: "单位自评", department: "部门评价", finance: "财政评价" };
 export const STATUS = { draft: "草稿", submitted: "已提交", returned: "已退回", finalized: "已定稿" };
-export const ROLE = { preparer: "填报人", evaluator: "评价人", reviewer: "审核人", auditor: "审计人员", admin: "管理员" };
+export const ROLE = { preparer: "填报人", evaluator: "评价人", reviewer: "审核人", auditor: "审计人员", admin: "管理员", finance: "财政审核人" };
 export const ENTRY = {
   initial_budget: "年初预算", adjustment: "预算调整", received: "资金到位", expenditure: "支出", correction: "更正",
 };

@@ -11,6 +11,8 @@ import { renderScorecard } from "./scorecard.js";
 import { renderHistory } from "./history.js";
 import { renderDashboard } from "./dashboard.js";
 import { renderPrint } from "./print.js";
+import { renderTargets, renderTargetList } from "./targets.js";
+import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -22,6 +24,12 @@ const ROUTES = [
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/print\/?$/, renderPrint],
   [/^\/ui\/tenants\/(\d{6})\/accounts\/?$/, renderAccounts],
   [/^\/ui\/me\/?$/, renderMe],
+  [/^\/ui\/projects\/([0-9a-f-]{36})\/targets\/?$/, renderTargets],
+  [/^\/ui\/tenants\/(\d{6})\/targets\/?$/, renderTargetList],
+  [/^\/ui\/tenants\/(\d{6})\/monitoring\/?$/, renderRounds],
+  [/^\/ui\/monitoring\/([0-9a-f-]{36})\/?$/, renderRound],
+  [/^\/ui\/monitoring\/([0-9a-f-]{36})\/projects\/([0-9a-f-]{36})\/?$/, (main, [r, p]) => startReport(r, p)],
+  [/^\/ui\/reports\/([0-9a-f-]{36})\/?$/, renderReport],
 ];
 
 export function go(path) {
@@ -36,6 +44,8 @@ async function header(who) {
   clear(nav,
     link(`/ui/tenants/${who.tenant}/projects`, "项目与预算台账"),
     link(`/ui/tenants/${who.tenant}/dashboard`, "汇总看板"),
+    link(`/ui/tenants/${who.tenant}/targets`, "绩效目标"),
+    link(`/ui/tenants/${who.tenant}/monitoring`, "运行监控"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
   clear(box,

@@ -14,6 +14,8 @@ export async function renderProject(main, [id], _query, who) {
   const changes = has(who, ...HISTORY_ROLES) ? await api(`/api/v1/projects/${id}/history`).catch(() => null) : null;
   const evaluations = (await api(`/api/v1/tenants/${ledger.tenant}/evaluations?project=${id}&page_size=200`)).items;
   const writable = ledger.tenant === who.tenant && has(who, "preparer", "evaluator");
+  const targets = await api(`/api/v1/projects/${id}/targets`).catch(() => null);
+  const monitoring = await api(`/api/v1/projects/${id}/monitoring`).catch(() => []);
   const rerender = async (version) => {
     await fresh(`/api/v1/projects/${id}/ledger`, version);
     return renderProject(main, [id], _query, who);
@@ -29,6 +31,7 @@ export async function renderProject(main, [id], _query, who) {
     ledger.flags.length ? h("ul", { class: "flags", "aria-label": "台账提示" }, ledger.flags.map((f) => h("li", {}, f.message))) : null,
     h("h2", {}, "项目资金（元）"),
     totalsTable(ledger.totals),
+    yearTimeline(id, ledger, targets, monitoring, evaluations, writable),
     h("h2", {}, "台账条目"),
     entriesTable(ledger, writable, rerender),
     writable ? entryForm(ledger, rerender) : null,
@@ -38,6 +41,31 @@ export async function renderProject(main, [id], _query, who) {
       ` ${e.total}（${e.grade}），${STATUS[e.status] || e.status}`))) : h("p", {}, "尚无评价"),
     has(who, "preparer", "evaluator") ? startEvaluation(id, bureau ? bureau.name : "") : null,
     changes ? ledgerHistory(changes) : null);
+}
+
+const TARGET_STATUS = {
+  draft: "草稿", supervisor_review: "主管部门审核中", finance_review: "财政部门审核中",
+  returned: "退回修改", approved: "已批复", refused: "未通过",
+};
+const LEVEL = { red: "红色预警", amber: "黄色预警", green: "正常" };
+
+// The project's year on one line: declared → approved → monitored → evaluated, each step a link.
+function yearTimeline(id, ledger, targets, monitoring, evaluations, writable) {
+  const step = (label, done, body) => h("li", { class: done ? "done" : "todo" }, h("strong", {}, label), " ", body);
+  const approved = targets && targets.versions.length;
+  return h("section", { "aria-label": "年度进程" }, h("h2", {}, `${ledger.year} 年度进程`),
+    h("ol", { class: "timeline" },
+      step("申报", Boolean(targets), targets
+        ? link(`/ui/projects/${id}/targets`, `绩效目标申报表（${TARGET_STATUS[targets.status] || targets.status}）`)
+        : writable ? link(`/ui/projects/${id}/targets`, "申报绩效目标") : "尚未申报"),
+      step("批复", Boolean(approved), approved
+        ? `${targets.versions[0].approved_on} 批复${targets.versions.length > 1 ? `，已调整 ${targets.versions.length - 1} 次` : ""}` : "—"),
+      step("监控", monitoring.some((m) => m.report_id), monitoring.length ? monitoring.map((m) => h("span", { class: "round" },
+        m.report_id ? link(`/ui/reports/${m.report_id}`, `${m.round.name}：${m.submitted ? "已报送" : "填报中"}，${LEVEL[m.level] || ""}`)
+          : writable && m.round.status === "open" ? link(`/ui/monitoring/${m.round.round_id}/projects/${id}`, `${m.round.name}：开始填报`)
+            : `${m.round.name}：未报送`)) : "没有监控轮次"),
+      step("评价", evaluations.length > 0, evaluations.length
+        ? evaluations.map((e) => link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} ${e.total}（${e.grade}）`)) : "尚无评价")));
 }
 
 // 台账变更记录: who recorded or corrected what, when, and why (auditors, reviewers, administrators).

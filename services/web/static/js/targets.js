@@ -224,3 +224,25 @@ function adjustmentsPanel(d, own, who, guarded, command) {
 }
 
 
+
+const STATUS_LABEL = {
+  draft: "草稿", supervisor_review: "主管部门审核中", finance_review: "财政部门审核中",
+  returned: "退回修改", approved: "已批复", refused: "未通过",
+};
+
+// The declarations of a bureau and its region; a reviewer's queue is the ones waiting for them.
+export async function renderTargetList(main, [code], query, who) {
+  const status = query.get("status") || "";
+  const tenant = await api(`/api/v1/tenants/${code}`);
+  const rows = await api(`/api/v1/tenants/${code}/targets${status ? `?status=${status}` : ""}`);
+  const select = h("select", { id: "tg-status", onchange: () => go(`/ui/tenants/${code}/targets${select.value ? `?status=${select.value}` : ""}`) },
+    h("option", { value: "" }, "全部"), Object.entries(STATUS_LABEL).map(([k, v]) => h("option", { value: k, selected: k === status }, v)));
+  clear(main, h("h1", {}, `${tenant.name} · 绩效目标`),
+    h("div", { class: "toolbar" }, h("label", { for: "tg-status" }, "状态"), select),
+    h("table", { "aria-label": "绩效目标申报" },
+      h("thead", {}, h("tr", {}, ["年度", "单位", "项目", "状态", "最近审核", "已批复版本"].map((t) => h("th", { scope: "col" }, t)))),
+      h("tbody", {}, rows.length ? rows.map((r) => h("tr", {},
+        h("td", {}, r.year), h("td", {}, r.tenant), h("th", { scope: "row" }, link(`/ui/projects/${r.project_id}/targets`, r.project_name)),
+        h("td", {}, STATUS_LABEL[r.status] || r.status), h("td", {}, shown(r.grade)), h("td", { class: "num" }, r.versions))) :
+        h("tr", {}, h("td", { colspan: 6 }, "没有申报")))));
+}

@@ -1,0 +1,50 @@
+"""Every kind of event, the cycle's included, through every projection on PostgreSQL: the audit
+trail names each change of the targets and the monitoring, the cycle tables hold the declaration,
+the round and the report with its warning level, and the region's dashboard counts it."""
+
+from __future__ import annotations
+
+import psycopg
+
+from projections.cycle.queries import round_levels, round_reports
+from services.compose import build_application
+from tests.integration.test_projections import catch_up
+from tests.relay_events import every_kind_of_event
+
+
+def test_the_cycle_in_every_projection(database_url: str) -> None:
+    app = build_application(database_url)
+    every_kind_of_event(app)
+    app.close()
+    catch_up(database_url)
+    with psycopg.connect(database_url) as conn:
+        actions = {
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT aggregate_type || '.' || action FROM rm_audit.changes "
+                "WHERE aggregate_type IN ('TargetDeclaration', 'MonitoringRound', 'MonitoringReport')"
+            )
+        }
+        assert {
+            "TargetDeclaration.Reviewed",
+            "TargetDeclaration.AdjustmentDecided",
+            "MonitoringReport.AlertRaised",
+        } <= actions
+        status, versions = conn.execute("SELECT status, versions FROM rm_cycle.declarations").fetchone() or (
+            "",
+            0,
+        )
+        assert (status, versions) == ("approved", 2)
+        round_id, state = conn.execute("SELECT round_id, status FROM rm_cycle.rounds").fetchone() or (
+            None,
+            "",
+        )
+        assert state == "closed"
+        [own] = round_reports(conn, round_id, "360102")
+        assert (
+            own.submitted and own.level == "red" and own.open_alerts == 1
+        )  # the forecast explained; 20 % spent by July: red
+        [district] = round_levels(conn, round_id, "360100")
+        assert (district.tenant, district.red, district.amber, district.green) == ("360102", 1, 0, 0)
+        reason = conn.execute("SELECT reason FROM rm_audit.changes WHERE action = 'AlertResolved'").fetchone()
+        assert reason == ("下半年集中参保",)
