@@ -16,7 +16,9 @@ from litestar.routes import HTTPRoute
 
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerStatement
+from domain.targets import Details
 from services.api.bodies import data_type
+from services.app.commands import cycle_inputs as c
 from services.app.commands import inputs as i
 from services.app.scoring import WhatIf
 
@@ -171,6 +173,102 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
     i.IssueToken: [("为系统账户签发令牌", {"label": "财政预算系统对接", "days": 90})],
     i.SignIn: [("登录", {"tenant": "360100", "username": "demo.360100", "password": "Jixiao@2026-demo"})],
     i.ChangeContact: [("修改姓名与联系电话", {"display_name": "张三", "phone": "0791-88888888"})],
+    c.DeclareTargets: [
+        (
+            "按模板申报绩效目标",
+            {
+                "details": {"annual_goal": "全年完成医保经办能力提升"},
+                "template": {"template_tenant": "360100", "template_name": "市级目标模板"},
+            },
+        ),
+    ],
+    Details: [
+        (
+            "申报表表头、资金与目标",
+            {
+                "kind": "continuing",
+                "start": "2024-01-01",
+                "end": "2024-12-31",
+                "responsible": "经办科",
+                "funds": {"total": "6660000.00", "fiscal_own": "6660000.00"},
+                "overview": "医保经办能力提升",
+                "annual_goal": "完成两定机构准入评估，维护医保信息平台",
+            },
+        )
+    ],
+    c.SetTargetIndicator: [
+        (
+            "新增三级指标",
+            {
+                "indicator": {
+                    "key": "1.1.1",
+                    "name": "参保人数",
+                    "weight": "10",
+                    "parent": "1.1",
+                    "value": "≥30万人",
+                    "nature": "≥",
+                    "unit": "万人",
+                }
+            },
+        ),
+    ],
+    c.ReviewTargets: [
+        ("主管部门审核：优", {"stage": "supervisor", "grade": "优", "opinion": "同意"}),
+        (
+            "财政部门审核：中（退回修改）",
+            {
+                "stage": "finance",
+                "grade": "中",
+                "opinion": "指标值偏低",
+                "findings": {"适当性": "低于上年实际"},
+                "comments": {"1.1.1": "请提高至不低于上年实际"},
+            },
+        ),
+    ],
+    c.RequestAdjustment: [
+        (
+            "申请调整指标值",
+            {
+                "adjustment_id": "TZ-2024-1",
+                "indicators": [
+                    {"key": "1.1.1", "name": "参保人数", "weight": "10", "parent": "1.1", "value": "≥28万人"}
+                ],
+                "reason": "参保政策调整",
+            },
+        ),
+    ],
+    c.DecideAdjustment: [("批准调整", {"approve": True, "reason": "同意随预算调整备案"})],
+    c.OpenRound: [
+        (
+            "开启 1–7月 监控",
+            {
+                "year": 2024,
+                "name": "1–7月",
+                "period_end": "2024-07-31",
+                "deadline": "2024-08-20",
+                "margin_pct": "10",
+                "red_margin_pct": "20",
+            },
+        )
+    ],
+    c.CloseRound: [("结束本轮", {"reason": "本轮监控结束"})],
+    c.AnswerExecution: [("全年预计执行数", {"expected_year_end": "6200000.00"})],
+    c.AnswerLine: [
+        (
+            "填报一项指标",
+            {
+                "reached": "18万人",
+                "expected": "31万人",
+                "cause": "其他",
+                "likelihood": "确定能",
+                "explanation": "下半年集中参保",
+                "measures": "加大宣传",
+            },
+        ),
+    ],
+    c.ResolveAlert: [
+        ("单位说明", {"resolution": "explained", "reason": "下半年集中支付，预计年底执行率达 95%"})
+    ],
     WhatIf: [
         ("按规则第 2 版重算", {"rule_version": 2}),
         ("逐版本比较全部历史", {"history": True, "from_version": 1}),

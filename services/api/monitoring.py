@@ -32,10 +32,6 @@ from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
 
 
-class CloseRound(Struct, forbid_unknown_fields=True):
-    reason: str = ""
-
-
 class Dashboard(Struct):
     round: RoundRow | None
     tenant: str
@@ -119,7 +115,7 @@ class MonitoringController(Controller):
         guards=[allowed("monitoring.close_round")],
     )
     async def close_round(
-        self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID, data: CloseRound
+        self, request: Request[Any, Any, Any], caller: Caller, round_id: UUID, data: i.CloseRound
     ) -> Response[Any]:
         app = platform_of(request).app
 

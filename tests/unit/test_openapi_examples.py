@@ -23,6 +23,10 @@ BODILESS = {
     ("post", "/api/v1/evaluations/{evaluation_id}/finalize"),
     ("post", "/api/v1/evaluations/{evaluation_id}/ledger-sync"),
     ("post", "/api/v1/evaluations/{evaluation_id}/import.xlsx"),
+    ("post", "/api/v1/targets/{declaration}/submit"),
+    ("post", "/api/v1/monitoring/reports/{report}/submit"),
+    ("post", "/api/v1/monitoring/rounds/{round_id}/check"),
+    ("post", "/api/v1/monitoring/rounds/{round_id}/projects/{project_id}/report"),
 }
 
 

@@ -56,6 +56,10 @@ class OpenRound(Struct, forbid_unknown_fields=True):
     red_margin_pct: Annotated[Decimal, Meta(description="超过此百分点为红色预警")] = Decimal(20)
 
 
+class CloseRound(Struct, forbid_unknown_fields=True):
+    reason: Text = ""
+
+
 class AnswerExecution(Struct, forbid_unknown_fields=True):
     expected_year_end: Annotated[Decimal, Meta(description="全年预计执行数（元）")] | None = None
 
