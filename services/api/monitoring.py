@@ -12,7 +12,9 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post, put
 from msgspec import Struct
 
-from domain.ids import declaration_id
+from domain.errors import NotFound
+from domain.ids import declaration_id, report_id
+from domain.ledger import Project
 from domain.monitoring import MonitoringReport
 from domain.monitoring.values import LEVEL_LABEL, RESOLUTION_LABEL
 from domain.targets import Status, TargetDeclaration
@@ -105,6 +107,42 @@ class MonitoringController(Controller):
             above = read_models(platform, caller, lambda c: rounds(c, year), lineage)
             seen = {r.round_id for r in below}
             return below + [r for r in above if r.round_id not in seen]
+
+        return await to_thread.run_sync(run)
+
+    @get(
+        "/projects/{project_id:uuid}/monitoring",
+        summary="项目所在年度的监控轮次及其监控表",
+        guards=[allowed("monitoring.read")],
+    )
+    async def of_project(
+        self, request: Request[Any, Any, Any], caller: Caller, project_id: UUID
+    ) -> list[dict[str, Any]]:
+        platform = platform_of(request)
+
+        def run() -> list[dict[str, Any]]:
+            if caller.restricted:
+                raise hidden("监控")
+            project = platform.app.load(Project, project_id)
+            platform.app.authorize(caller, "monitoring.read", Target(project.tenant))
+            lineage = list(platform.app.tree.lineage(project.tenant))
+            covering = read_models(platform, caller, lambda c: rounds(c, project.year), lineage)
+            out = []
+            for r in covering:
+                rid = report_id(r.round_id, project_id)
+                try:
+                    rep = platform.app.load_report(rid)
+                except NotFound:
+                    rep = None
+                out.append(
+                    {
+                        "round": msgspec.to_builtins(r),
+                        "report_id": str(rid) if rep else None,
+                        "submitted": rep.submitted if rep else False,
+                        "level": level_of(rep).value if rep else None,
+                    }
+                )
+            return out
 
         return await to_thread.run_sync(run)
 

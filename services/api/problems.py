@@ -118,7 +118,12 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
 
 
 # the page of the web UI that shows what exists, by kind (``AlreadyExists.kind``)
-PAGES = {"evaluation": ("评价", "/ui/evaluations/{}"), "project": ("项目", "/ui/projects/{}")}
+PAGES = {
+    "evaluation": ("评价", "/ui/evaluations/{}"),
+    "project": ("项目", "/ui/projects/{}"),
+    "monitoringreport": ("监控表", "/ui/reports/{}"),
+    "monitoringround": ("监控轮次", "/ui/monitoring/{}"),
+}
 
 
 def _exists(request: Request[Any, Any, Any], exc: AlreadyExists) -> Response[Any]:

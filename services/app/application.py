@@ -25,6 +25,8 @@ from domain.evaluation import Evaluation
 from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
+from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Role, Tenant
 from domain.users import User
@@ -59,6 +61,9 @@ LABELS: dict[type[Any], str] = {
     Project: "项目",
     Evaluation: "评价",
     IndicatorTemplate: "指标模板",
+    TargetDeclaration: "绩效目标申报表",
+    MonitoringRound: "监控轮次",
+    MonitoringReport: "项目监控表",
 }
 
 
