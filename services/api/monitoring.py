@@ -73,6 +73,17 @@ class MonitoringController(Controller):
     path = "/api/v1"
     tags = ["绩效运行监控"]  # noqa: RUF012
 
+    @staticmethod
+    def targets_of(app: Any, r: MonitoringReport) -> list[dict[str, Any]]:
+        """The approved targets the report answers (the version it started with)."""
+        if r.targets_version is None:
+            return []
+        d = app.load(TargetDeclaration, declaration_id(r.tenant, r.project_id))
+        if d.status is not Status.APPROVED:
+            return []
+        version = d.targets(r.targets_version)
+        return msgspec.to_builtins(list(version.indicators)) if version else []
+
     @post(
         "/tenants/{code:str}/monitoring/rounds",
         summary="开启监控轮次（本单位及下级单位的项目）",
@@ -240,13 +251,7 @@ class MonitoringController(Controller):
                 raise hidden("监控")
             r = app.load_report(report)
             app.authorize(caller, "monitoring.read", target_of(r))
-            targets: list[dict[str, Any]] = []
-            if r.targets_version is not None:
-                d = app.load(TargetDeclaration, declaration_id(r.tenant, r.project_id))
-                if d.status is Status.APPROVED:
-                    version = d.targets(r.targets_version)
-                    targets = msgspec.to_builtins(list(version.indicators)) if version else []
-            return report_view(r, targets)
+            return report_view(r, MonitoringController.targets_of(app, r))
 
         return await to_thread.run_sync(run)
 

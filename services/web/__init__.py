@@ -11,7 +11,8 @@ from typing import Any
 
 def web_handlers() -> list[Any]:
     from services.web.api import UiController
+    from services.web.cyclexcel import CycleExcelController
     from services.web.excel import ExcelController
     from services.web.routes import shell, static_files, vendored
 
-    return [shell, static_files(), vendored, UiController, ExcelController]
+    return [shell, static_files(), vendored, UiController, ExcelController, CycleExcelController]

@@ -8,6 +8,9 @@ import { api, explain } from "./api.js";
 import { askForm, clear, h, link, money, notice, shown } from "./dom.js";
 import { has } from "./labels.js";
 import { go } from "./main.js";
+import { exportButton } from "./excel.js";
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 const GRADES = ["优", "良", "中", "差"];
 const DIMENSIONS = ["完整性", "相关性", "适当性", "可行性"];
@@ -48,6 +51,8 @@ export async function renderTargets(main, [projectId], query, who) {
       d.versions.length ? h("span", {}, `已批复绩效目标 ${d.versions.length} 版`) : null),
     d.flags.length ? h("ul", { class: "flags", "aria-label": "提示" }, d.flags.map((f) => h("li", {}, f.message))) : null,
     returnedNote(d),
+    h("div", { class: "toolbar no-print" }, exportButton(base, (err) => notice(explain(err))),
+      editable ? importTargets(base, () => renderTargets(main, [projectId], query, who)) : null),
     detailsTable(d.details),
     editable ? h("div", { class: "toolbar no-print" },
       h("button", { type: "button", onclick: () => editDetails(d.details, guarded((body) => command("/details", body, "PUT"))) }, "编辑表头与目标"),
@@ -61,6 +66,20 @@ export async function renderTargets(main, [projectId], query, who) {
     reviewPanel(d, own, who, guarded, command),
     versionsPanel(d, projectId, version),
     adjustmentsPanel(d, own, who, guarded, command));
+}
+
+function importTargets(base, reload) {
+  const input = h("input", { id: "targets-import", type: "file", accept: `.xlsx,${XLSX}` });
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    try {
+      const answer = await api(`${base}/import.xlsx`, { method: "POST", body: await file.arrayBuffer(), headers: { "Content-Type": XLSX } });
+      notice(`已导入 ${answer.rows} 行${answer.refusals.length ? `，${answer.refusals.length} 行未导入：${answer.refusals.map((r) => r.message).join("；")}` : ""}`);
+      await reload();
+    } catch (err) { notice(explain(err)); }
+  });
+  return h("span", {}, h("label", { for: "targets-import" }, "导入 Excel 申报表"), " ", input);
 }
 
 function declareForm(projectId, ledger) {
