@@ -106,6 +106,7 @@ class MonitoringReport(TenantAggregate):
         project_id: UUID
         project_name: str
         targets_version: int | None  # the approved targets the answers are judged against
+        tenant_path: tuple[str, ...] = ()  # the project's bureau's ancestors, then itself
 
     class ExecutionTaken(TenantAggregate.Event):
         execution: Execution
@@ -154,8 +155,10 @@ class MonitoringReport(TenantAggregate):
         project_id: UUID,
         project_name: str,
         targets_version: int | None,
+        tenant_path: tuple[str, ...] = (),
     ) -> None:
         self.tenant = meta.tenant
+        self.tenant_path = tenant_path
         self.round_id = round_id
         self.round_tenant = round_tenant
         self.project_id = project_id
@@ -174,6 +177,7 @@ class MonitoringReport(TenantAggregate):
         project_id: UUID,
         project_name: str,
         targets_version: int | None,
+        tenant_path: tuple[str, ...] = (),
     ) -> MonitoringReport:
         report: MonitoringReport = cls._start(
             cls.Started,
@@ -184,6 +188,7 @@ class MonitoringReport(TenantAggregate):
             project_id=project_id,
             project_name=project_name,
             targets_version=targets_version,
+            tenant_path=tenant_path,
         )
         return report
 

@@ -48,7 +48,7 @@ def declaration_row(d: TargetDeclaration) -> tuple[Any, ...]:
 
 class CycleProjection:
     name = "cycle"
-    version = 1
+    version = 2  # v2: per round and bureau, its reports counted by level (the dashboard's source)
     partitioned = True  # rows depend only on the event's own aggregate
 
     def __init__(self) -> None:
@@ -70,12 +70,16 @@ class CycleProjection:
                 report_id uuid PRIMARY KEY, tenant text NOT NULL, round_id uuid NOT NULL, project_id uuid NOT NULL,
                 project_name text NOT NULL, submitted boolean NOT NULL, annual numeric NOT NULL,
                 spent numeric NOT NULL, expected_year_end numeric, level text NOT NULL, open_alerts int NOT NULL,
-                alerts jsonb NOT NULL, version int NOT NULL);
+                alerts jsonb NOT NULL, version int NOT NULL, path text[] NOT NULL);
             CREATE INDEX IF NOT EXISTS reports_round ON {schema}.reports (round_id, tenant);
+            CREATE TABLE IF NOT EXISTS {schema}.tallies (
+                round_id uuid NOT NULL, tenant text NOT NULL, red int NOT NULL, amber int NOT NULL,
+                green int NOT NULL, path text[] NOT NULL, PRIMARY KEY (round_id, tenant));
             """
         )
 
     def handle(self, cur: Cursor[Any], schema: str, batch: list[Envelope]) -> None:
+        counted: set[tuple[Any, str]] = set()
         for env in batch:
             if not env.topic.startswith(TOPICS):
                 continue
@@ -95,11 +99,22 @@ class CycleProjection:
                 )
             else:
                 self._report(cur, schema, a)
+                counted.add((a.round_id, a.tenant))
+        for round_id, tenant in counted:  # the bureau's count in the round, from its reports
+            cur.execute(
+                f"INSERT INTO {schema}.tallies SELECT %(r)s, %(t)s, "
+                "count(*) FILTER (WHERE level = 'red'), count(*) FILTER (WHERE level = 'amber'), "
+                f"count(*) FILTER (WHERE level = 'green'), min(path) FROM {schema}.reports "
+                "WHERE round_id = %(r)s AND tenant = %(t)s "
+                "ON CONFLICT (round_id, tenant) DO UPDATE SET red = excluded.red, amber = excluded.amber, "
+                "green = excluded.green, path = excluded.path",
+                {"r": round_id, "t": tenant},
+            )
 
     def _report(self, cur: Cursor[Any], schema: str, r: MonitoringReport) -> None:
         e = r.execution
         cur.execute(
-            f"INSERT INTO {schema}.reports VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            f"INSERT INTO {schema}.reports VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (report_id) DO UPDATE SET submitted = excluded.submitted, annual = excluded.annual, "
             "spent = excluded.spent, expected_year_end = excluded.expected_year_end, level = excluded.level, "
             "open_alerts = excluded.open_alerts, alerts = excluded.alerts, version = excluded.version",
@@ -117,6 +132,7 @@ class CycleProjection:
                 len(r.open_alerts()),
                 _JSON.encode(list(r.alerts.values())).decode(),
                 r.version,
+                list(r.tenant_path) or [r.tenant],
             ),
         )
 

@@ -48,7 +48,6 @@ class ReportRow(Struct, frozen=True):
     expected_year_end: Decimal | None
     level: str
     open_alerts: int
-    alerts: Any
 
 
 class BureauLevels(Struct, frozen=True):
@@ -72,6 +71,15 @@ def declarations(conn: Connection[Any], status: str | None, year: int | None) ->
     return [DeclarationRow(*r) for r in rows]
 
 
+def round_of(conn: Connection[Any], round_id: UUID) -> RoundRow | None:
+    row = conn.execute(
+        f"SELECT round_id, tenant, year, name, period_end, deadline, status, version FROM {SCHEMA}.rounds "
+        "WHERE round_id = %s",
+        (round_id,),
+    ).fetchone()
+    return None if row is None else RoundRow(*row)
+
+
 def rounds(conn: Connection[Any], year: int | None) -> list[RoundRow]:
     rows = conn.execute(
         f"SELECT round_id, tenant, year, name, period_end, deadline, status, version FROM {SCHEMA}.rounds "
@@ -81,29 +89,29 @@ def rounds(conn: Connection[Any], year: int | None) -> list[RoundRow]:
     return [RoundRow(*r) for r in rows]
 
 
+# a bureau's counts roll up to the child of the root on its path (path[depth] is the root)
 _LEVELS = f"""
-WITH RECURSIVE below AS (
-    SELECT code, code AS child FROM rm_tenants.tenants WHERE parent = %(root)s
-    UNION ALL SELECT t.code, below.child FROM rm_tenants.tenants t JOIN below ON t.parent = below.code
-)
-SELECT c.code, c.name,
-       count(*) FILTER (WHERE r.level = 'red'), count(*) FILTER (WHERE r.level = 'amber'),
-       count(*) FILTER (WHERE r.level = 'green')
-FROM below JOIN {SCHEMA}.reports r ON r.tenant = below.code AND r.round_id = %(round)s
-JOIN rm_tenants.tenants c ON c.code = below.child
-GROUP BY c.code, c.name ORDER BY c.code
+SELECT l.child, coalesce(c.name, l.child), l.red, l.amber, l.green FROM (
+    SELECT t.path[%(depth)s + 1] AS child, sum(t.red)::int AS red, sum(t.amber)::int AS amber,
+           sum(t.green)::int AS green
+    FROM {SCHEMA}.tallies t
+    WHERE t.round_id = %(round)s AND t.path[%(depth)s] = %(root)s AND cardinality(t.path) > %(depth)s
+    GROUP BY 1
+) l LEFT JOIN rm_tenants.tenants c ON c.code = l.child ORDER BY l.child
 """
 
 _OWN = f"""
 SELECT report_id, tenant, project_id, project_name, submitted, annual, spent, expected_year_end, level,
-       open_alerts, alerts
+       open_alerts
 FROM {SCHEMA}.reports WHERE round_id = %(round)s AND tenant = %(root)s ORDER BY project_name
 """
 
 
-def round_levels(conn: Connection[Any], round_id: UUID, root: str) -> list[BureauLevels]:
-    """Each child bureau of ``root`` with its region's reports counted by warning level."""
-    return [BureauLevels(*r) for r in conn.execute(_LEVELS, {"round": round_id, "root": root}).fetchall()]
+def round_levels(conn: Connection[Any], round_id: UUID, root: str, depth: int) -> list[BureauLevels]:
+    """Each child bureau of ``root`` (at ``depth`` in the tree: a province 1, a city 2) with its
+    region's reports counted by warning level."""
+    args = {"round": round_id, "root": root, "depth": depth}
+    return [BureauLevels(*r) for r in conn.execute(_LEVELS, args).fetchall()]
 
 
 def round_reports(conn: Connection[Any], round_id: UUID, tenant: str) -> list[ReportRow]:

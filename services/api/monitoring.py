@@ -25,6 +25,7 @@ from projections.cycle.queries import (
     RoundRow,
     region_projects,
     round_levels,
+    round_of,
     round_reports,
     rounds,
 )
@@ -207,13 +208,13 @@ class MonitoringController(Controller):
 
         def run() -> Dashboard:
             platform.app.authorize(caller, "monitoring.read", Target(root))
+            depth = len(platform.app.tree.lineage(root))
 
             def query(c: Any) -> Dashboard:
-                found = [r for r in rounds(c, None) if r.round_id == round_id]
                 return Dashboard(
-                    found[0] if found else None,
+                    round_of(c, round_id),
                     root,
-                    round_levels(c, round_id, root),
+                    round_levels(c, round_id, root, depth),
                     round_reports(c, round_id, root),
                 )
 

@@ -10,17 +10,7 @@ default 2 = the machine's cores), the load comes from another process over loopb
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
-
-import httpx
 
 from domain.indicators import IndicatorSpec
 from domain.rules import Manual
@@ -29,44 +19,15 @@ from services.api.auth import TokenConfig, issue
 from services.compose import build_application, install
 from services.eventlog.schema import postgres_env
 from tests.benchmarks.conftest import rate, report
+from tests.benchmarks.serving import WORKERS, load, serving
 from tests.benchmarks.test_bench_store import Counter, Plain
 from tests.support import define, evaluation, project, register, staff
 
-ROOT = Path(__file__).resolve().parents[2]
 SECRET = "bench-secret-" + "y" * 40
 STAFF = staff("360100", "bench", cid="bench")
 EVALUATIONS = 64
-WORKERS = int(os.environ.get("JIXIAO_BENCH_WORKERS", "2"))  # one per core of the 2-core machine
 CONNECTIONS = 16
 PACED_CONNECTIONS = 16
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _load(port: int, seconds: float, rate_: float, connections: int, requests: list[Any]) -> dict[str, Any]:
-    cfg = {
-        "host": "127.0.0.1",
-        "port": port,
-        "seconds": seconds,
-        "rate": rate_,
-        "connections": connections,
-        "requests": requests,
-    }
-    out = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.httpload"],
-        input=json.dumps(cfg),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    )
-    result: dict[str, Any] = json.loads(out.stdout)
-    return result
 
 
 def test_http_commands_and_reads(database_url: str) -> None:
@@ -97,40 +58,7 @@ def test_http_commands_and_reads(database_url: str) -> None:
     for name in NAMES:
         with Projector(database_url, projection(name)) as proj:
             proj.catch_up()
-    port = _port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "JIXIAO_JWT_SECRET": SECRET,
-        "JIXIAO_RATE_LIMIT": "0",
-        "JIXIAO_ACCESS_LOG": "WARNING",
-        "JIXIAO_BENCH_ENDPOINTS": "1",
-    }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "services.commands.serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(WORKERS),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "server did not start"
-            time.sleep(0.2)
+    with serving(database_url, SECRET) as port:
         token = issue(
             TokenConfig(secret=SECRET), user="evaluator.360100", tenant="360100", roles=(Role.EVALUATOR,)
         )
@@ -152,8 +80,8 @@ def test_http_commands_and_reads(database_url: str) -> None:
             for c in range(CONNECTIONS)
         ]
         warm = 100 * CONNECTIONS
-        _load(port, 3, 0, CONNECTIONS, deductions[:warm])  # warm up (caches, connections)
-        fast = _load(port, 10, 0, CONNECTIONS, deductions[warm:])
+        load(port, 3, 0, CONNECTIONS, deductions[:warm])  # warm up (caches, connections)
+        fast = load(port, 10, 0, CONNECTIONS, deductions[warm:])
         plain = Plain(env=postgres_env(database_url, cache_size=1000))  # as issue 2's baseline
         counter = Counter()
         plain.save(counter)
@@ -167,7 +95,7 @@ def test_http_commands_and_reads(database_url: str) -> None:
         baseline = rate(plain_command, 2000)
         plain.close()
         # the goal's latency: deductions again (new ids, same evaluations), paced at 1,000/s
-        steady = _load(
+        steady = load(
             port,
             10,
             1000,
@@ -189,17 +117,14 @@ def test_http_commands_and_reads(database_url: str) -> None:
         )
         # the same pacing against the one-PK-SELECT endpoint (a read in a worker thread): what
         # this machine and the load generator add to a trivial request at 1,000/s
-        floor = _load(
+        floor = load(
             port, 10, 1000, PACED_CONNECTIONS, [["GET", f"/_bench/pk/{ev}", None, auth] for ev in evs]
         )
         reads = [["GET", f"/api/v1/evaluations/{ev}", None, auth] for ev in evs]
         pks = [["GET", f"/_bench/pk/{ev}", None, auth] for ev in evs]
-        _load(port, 2, 0, 8, reads)
-        card = _load(port, 8, 0, 8, reads)
-        pk = _load(port, 8, 0, 8, pks)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+        load(port, 2, 0, 8, reads)
+        card = load(port, 8, 0, 8, reads)
+        pk = load(port, 8, 0, 8, pks)
     cmd_rate = fast["count"] / fast["seconds"]
     card_rate, pk_rate = card["count"] / card["seconds"], pk["count"] / pk["seconds"]
     report(

@@ -44,7 +44,7 @@ def test_the_cycle_in_every_projection(database_url: str) -> None:
         assert (
             own.submitted and own.level == "red" and own.open_alerts == 1
         )  # the forecast explained; 20 % spent by July: red
-        [district] = round_levels(conn, round_id, "360100")
+        [district] = round_levels(conn, round_id, "360100", 2)
         assert (district.tenant, district.red, district.amber, district.green) == ("360102", 1, 0, 0)
         reason = conn.execute("SELECT reason FROM rm_audit.changes WHERE action = 'AlertResolved'").fetchone()
         assert reason == ("下半年集中参保",)

@@ -24,6 +24,7 @@ BODILESS = {
     ("post", "/api/v1/evaluations/{evaluation_id}/ledger-sync"),
     ("post", "/api/v1/evaluations/{evaluation_id}/import.xlsx"),
     ("post", "/api/v1/targets/{declaration}/submit"),
+    ("post", "/api/v1/targets/{declaration}/import.xlsx"),
     ("post", "/api/v1/monitoring/reports/{report}/submit"),
     ("post", "/api/v1/monitoring/rounds/{round_id}/check"),
     ("post", "/api/v1/monitoring/rounds/{round_id}/projects/{project_id}/report"),

@@ -54,27 +54,28 @@ class Context:
     project: Project
     targets: TargetVersion | None
     on: datetime.date
+    path: tuple[str, ...]  # the project's bureau's ancestors, then itself
 
     def execution(self, expected: datetime.date | None = None) -> Execution:
         t = self.project.total_until(self.round.period_end)
         return Execution(annual=t.annual, spent=t.spent)
 
 
-def _in_region(load: Loader, region: str, tenant: str) -> bool:
+def _path(load: Loader, tenant: str) -> tuple[str, ...]:
+    """The bureau's ancestors, then itself (``360000, 360100, 360102``)."""
+    chain: list[str] = []
     current: str | None = tenant
-    seen: set[str] = set()
-    while current is not None and current not in seen:
-        if current == region:
-            return True
-        seen.add(current)
+    while current is not None and current not in chain:
+        chain.append(current)
         current = load(Tenant, tenant_id(current)).parent
-    return False
+    return tuple(reversed(chain))
 
 
 def context(load: Loader, round_id: UUID, project_id: UUID) -> Context:
     round_ = load(MonitoringRound, round_id)
     project = load(Project, project_id)
-    if project.year != round_.year or not _in_region(load, round_.tenant, project.tenant):
+    path = _path(load, project.tenant)
+    if project.year != round_.year or round_.tenant not in path:
         raise NotFound("该项目不在此监控轮次的范围内", code="monitoring.project_outside")
     targets = None
     try:
@@ -83,13 +84,13 @@ def context(load: Loader, round_id: UUID, project_id: UUID) -> Context:
             targets = declaration.targets()
     except NotFound:
         pass
-    return Context(round_, project, targets, today())
+    return Context(round_, project, targets, today(), path)
 
 
 def _start(caller: Caller, relation: Relation, body: tuple[UUID, UUID], c: Context) -> MonitoringReport:
     c.round.require_open()
     version = c.targets.version if c.targets is not None else None
-    report = MonitoringReport.start(c.project.tenant, c.round, c.project.id, c.project.name, version)
+    report = MonitoringReport.start(c.project.tenant, c.round, c.project.id, c.project.name, version, c.path)
     report.take_execution(c.execution())
     return report
 
@@ -171,7 +172,7 @@ def _flag(report: MonitoringReport, body: None, c: Context) -> None:
 def _start_late(caller: Caller, relation: Relation, body: tuple[UUID, UUID], c: Context) -> MonitoringReport:
     """An unanswered project past the deadline: its report is started to carry the warning."""
     version = c.targets.version if c.targets is not None else None
-    report = MonitoringReport.start(c.project.tenant, c.round, c.project.id, c.project.name, version)
+    report = MonitoringReport.start(c.project.tenant, c.round, c.project.id, c.project.name, version, c.path)
     report.take_execution(c.execution())
     _flag(report, None, c)
     return report

@@ -129,6 +129,7 @@ class ReportStarted(_Payload, frozen=True, kw_only=True):
     project_id: UUID
     project_name: str
     targets_version: int | None = None
+    tenant_path: list[str] = msgspec.field(default_factory=list)  # ancestors first, the bureau last
 
 
 class ExecutionData(_Payload, frozen=True, kw_only=True):
