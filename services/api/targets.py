@@ -17,10 +17,22 @@ from domain.targets.checks import declaration_flags
 from domain.targets.values import STATUS_LABEL
 from projections.audit.queries import Change, timeline
 from projections.cycle.queries import DeclarationRow, declarations
-from services.api.plumbing import Done, allowed, hidden, if_match, platform_of, read_models, run_command
+from services.api.plumbing import (
+    Done,
+    allowed,
+    hidden,
+    if_match,
+    parse_as_of,
+    platform_of,
+    read_models,
+    run_command,
+    within_versions,
+)
+from services.api.problems import Problem
 from services.app.commands import cycle_inputs as i
 from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
+from services.eventlog.port import NotInLog
 
 
 def view(d: TargetDeclaration, version: int | None = None) -> dict[str, Any]:
@@ -73,7 +85,7 @@ class TargetsController(Controller):
 
     @get(
         "/projects/{project_id:uuid}/targets",
-        summary="项目的绩效目标申报表（可指定批复版本 targets_version）",
+        summary="项目的绩效目标申报表（可指定批复版本 targets_version；as_of 时间或 version 回溯）",
         guards=[allowed("targets.read")],
     )
     async def read(
@@ -82,16 +94,32 @@ class TargetsController(Controller):
         caller: Caller,
         project_id: UUID,
         targets_version: int | None = None,
+        version: int | None = None,
+        as_of: str | None = None,
     ) -> dict[str, Any]:
         app = platform_of(request).app
+        at = parse_as_of(as_of)
 
         def run() -> dict[str, Any]:
             if caller.restricted:
                 raise hidden("绩效目标")
             project = app.load(Project, project_id)
             app.authorize(caller, "targets.read", Target(project.tenant))
-            d = app.load_targets(declaration_id(project.tenant, project_id))
-            return view(d, targets_version)
+            did = declaration_id(project.tenant, project_id)
+            d = app.load_targets(did)
+            if version is None and at is None:
+                return view(d, targets_version)
+            if version is not None and at is not None:
+                raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
+            app.authorize(caller, "targets.history", Target(project.tenant))
+            within_versions(version, d.version, "申报表")
+            try:
+                past = app.log.load(did, version=version, until=at)
+            except NotInLog:
+                past = None
+            if not isinstance(past, TargetDeclaration):
+                raise hidden("该时间点的申报表")
+            return view(past, targets_version)
 
         return await to_thread.run_sync(run)
 

@@ -108,8 +108,17 @@ def test_targets_reviewed_approved_adjusted_then_monitored_and_evaluated(live: L
         )
         assert view["status"] == "approved" and len(view["versions"]) == 2
         assert view["targets"]["indicators"][1]["value"] == "≥30万人"  # version 1 as approved
+        auditor = live.token(CITY, Role.AUDITOR)
+        past = _ok(http.get(f"/api/v1/projects/{project}/targets", headers=auditor, params={"version": 2}))
+        assert past["status"] == "draft" and len(past["indicators"]) == 1  # as it stood at version 2
+        assert (
+            http.get(
+                f"/api/v1/projects/{project}/targets", headers=auditor, params={"version": 999}
+            ).status_code
+            == 422
+        )
         live.settle()
-        history = _ok(http.get(f"/api/v1/targets/{d}/history", headers=live.token(CITY, Role.AUDITOR)))
+        history = _ok(http.get(f"/api/v1/targets/{d}/history", headers=auditor))
         assert [c["action"] for c in history].count("Reviewed") == 2
 
         opened = _ok(

@@ -115,3 +115,20 @@ def test_monitoring_round_answer_and_warnings(page: Page, live: Live) -> None:
     row = page.get_by_role("table", name="下级单位预警").get_by_role("row", name=re.compile("东湖区"))
     expect(row.locator("td").first).to_have_text("1")
     shot(page, "42-monitoring-dashboard")
+
+
+def test_the_scorecard_shows_where_the_year_began(page: Page, live: Live) -> None:
+    """Nanchang's demo year: targets approved (after a return), a 1–7月 round answered."""
+    from tests.e2e.conftest import evaluation_of
+
+    evaluation, project = evaluation_of(live, CITY)
+    _as(page, live, CITY, Role.AUDITOR, user="aud.360100")
+    page.goto(f"{live.url}/ui/evaluations/{evaluation}")
+    notes = page.locator(".year-note")
+    expect(notes.first).to_contain_text("批复：")
+    expect(page.locator("body")).to_contain_text("1–7月预计")
+    page.goto(f"{live.url}/ui/projects/{project}")
+    year = page.get_by_role("region", name="年度进程")
+    expect(year).to_contain_text("已批复")
+    expect(year).to_contain_text("1–7月：已报送")
+    shot(page, "43-project-year")

@@ -94,6 +94,7 @@ export async function renderScorecard(main, [id], query, who) {
     const cell = table.querySelector(`#score-${CSS.escape(leaf.key)}`) || funds.querySelector(`#score-${CSS.escape(leaf.key)}`);
     cell?.append(" ", lineageButton(base, leaf, travelling ? card.version : null));
   }
+  await yearBeside(table, card.project_id);
   const keys = new Set(card.indicators.map((i) => i.key));
   const general = card.flags.filter((f) => !f.subject || !keys.has(f.subject));
   const title = `${ledger ? ledger.name : "项目"} · ${KIND[card.kind] || card.kind}${card.kind === "self" ? "表" : "评分表"}`;
@@ -124,6 +125,28 @@ export async function renderScorecard(main, [id], query, who) {
     h("article", { class: "official", "aria-label": `项目支出绩效${form.form}` },
       h("p", { class: "form-title" }, `${form.title}（${form.year}年度）`),
       formHead(form), funds, goals(form), table, signLines()));
+}
+
+// Where the year began, beside each row: the target as approved (批复), as adjusted, and the
+// latest monitoring round's forecast (全年预计) — read from the targets and the 监控表.
+async function yearBeside(table, projectId) {
+  const targets = await api(`/api/v1/projects/${projectId}/targets`).catch(() => null);
+  if (!targets || !targets.versions.length) return;
+  const first = new Map(targets.versions[0].indicators.map((i) => [i.key, i.value]));
+  const last = new Map(targets.versions[targets.versions.length - 1].indicators.map((i) => [i.key, i.value]));
+  const rounds = await api(`/api/v1/projects/${projectId}/monitoring`).catch(() => []);
+  const answered = rounds.filter((r) => r.report_id).pop();
+  const report = answered ? await api(`/api/v1/monitoring/reports/${answered.report_id}`).catch(() => null) : null;
+  const forecast = new Map((report?.lines || []).map((l) => [l.key, l.expected]));
+  for (const [key, approved] of first) {
+    const row = table.querySelector(`tr[data-key="${CSS.escape(key)}"]`);
+    if (!row || !approved) continue;
+    const adjusted = last.get(key);
+    const notes = [`批复：${approved}`];
+    if (adjusted && adjusted !== approved) notes.push(`调整后：${adjusted}`);
+    if (forecast.get(key)) notes.push(`${answered.round.name}预计：${forecast.get(key)}`);
+    row.querySelector("td")?.append(h("span", { class: "explain year-note" }, notes.join("；")));
+  }
 }
 
 // The reviewer's comments where the evaluator works: the latest return (or reopening) reason up
