@@ -72,6 +72,11 @@ def _fill(path: str, setup: dict[str, Any]) -> str:
         "name": "模板",
         "username": "nobody",
         "token_id": str(uuid.uuid4()),
+        "declaration": str(uuid.uuid4()),
+        "adjustment": "A1",
+        "round_id": str(uuid.uuid4()),
+        "report": str(uuid.uuid4()),
+        "warning_id": "overdue",
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)

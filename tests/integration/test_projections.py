@@ -96,7 +96,7 @@ def test_views_of_the_source_reports_equal_the_domain(app: JixiaoApplication, da
 def test_self_versus_external_gap(app: JixiaoApplication, database_url: str) -> None:
     seed_demo(app, REPORTS, quick_accounts(app))
     actor = staff("341100", "pwc", Role.EVALUATOR, cid="ext")
-    p = app.project("341182", 2021, "2021-XZYX")
+    p = app.project("341182", 2021, "2021-SYJS")  # a project without approved targets (2021-XZYX has them)
     ext = app.start_evaluation(
         actor, p.id, StartEvaluation(EvaluationKind.DEPARTMENT, "某会计师事务所", third_party=True)
     )
