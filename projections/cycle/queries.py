@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from msgspec import Struct
 from psycopg import Connection
 
@@ -71,15 +72,6 @@ def declarations(conn: Connection[Any], status: str | None, year: int | None) ->
     return [DeclarationRow(*r) for r in rows]
 
 
-def round_of(conn: Connection[Any], round_id: UUID) -> RoundRow | None:
-    row = conn.execute(
-        f"SELECT round_id, tenant, year, name, period_end, deadline, status, version FROM {SCHEMA}.rounds "
-        "WHERE round_id = %s",
-        (round_id,),
-    ).fetchone()
-    return None if row is None else RoundRow(*row)
-
-
 def rounds(conn: Connection[Any], year: int | None) -> list[RoundRow]:
     rows = conn.execute(
         f"SELECT round_id, tenant, year, name, period_end, deadline, status, version FROM {SCHEMA}.rounds "
@@ -89,36 +81,46 @@ def rounds(conn: Connection[Any], year: int | None) -> list[RoundRow]:
     return [RoundRow(*r) for r in rows]
 
 
-# a bureau's counts roll up to the child of the root on its path (path[depth] is the root)
-_LEVELS = f"""
-SELECT l.child, coalesce(c.name, l.child), l.red, l.amber, l.green FROM (
-    SELECT t.path[%(depth)s + 1] AS child, sum(t.red)::int AS red, sum(t.amber)::int AS amber,
-           sum(t.green)::int AS green
-    FROM {SCHEMA}.tallies t
-    WHERE t.round_id = %(round)s AND t.path[%(depth)s] = %(root)s AND cardinality(t.path) > %(depth)s
-    GROUP BY 1
-) l LEFT JOIN rm_tenants.tenants c ON c.code = l.child ORDER BY l.child
-"""
-
-_OWN = f"""
-SELECT report_id, tenant, project_id, project_name, submitted, annual, spent, expected_year_end, level,
-       open_alerts
-FROM {SCHEMA}.reports WHERE round_id = %(round)s AND tenant = %(root)s ORDER BY project_name
-"""
-
-
-def round_levels(conn: Connection[Any], round_id: UUID, root: str, depth: int) -> list[BureauLevels]:
-    """Each child bureau of ``root`` (at ``depth`` in the tree: a province 1, a city 2) with its
-    region's reports counted by warning level."""
-    args = {"round": round_id, "root": root, "depth": depth}
-    return [BureauLevels(*r) for r in conn.execute(_LEVELS, args).fetchall()]
-
-
-def round_reports(conn: Connection[Any], round_id: UUID, tenant: str) -> list[ReportRow]:
-    """The reports of ``tenant``'s own projects in a round."""
-    return [ReportRow(*r) for r in conn.execute(_OWN, {"round": round_id, "root": tenant}).fetchall()]
-
-
 def region_projects(conn: Connection[Any], year: int) -> list[UUID]:
     """The projects of the year the caller's scope shows (a round's check covers them)."""
     return [r[0] for r in conn.execute("SELECT project_id FROM rm_ledgers.projects WHERE year = %s", (year,))]
+
+
+class Dashboard(Struct):
+    """A round's dashboard for a region: the round, each child bureau's counts, the root's own
+    projects. Read in one statement (one snapshot, one round trip); the bureaus come named by
+    their codes, the caller puts their names in (``services/api/names.py``: a join here would
+    evaluate the caller's scope once more and double the statement's time)."""
+
+    round: RoundRow | None
+    tenant: str
+    bureaus: list[BureauLevels]
+    projects: list[ReportRow]
+
+
+_DASHBOARD = f"""
+SELECT json_build_object(
+    'round', (SELECT row_to_json(r) FROM (
+        SELECT round_id, tenant, year, name, period_end, deadline, status, version
+        FROM {SCHEMA}.rounds WHERE round_id = %(round)s) r),
+    'tenant', %(root)s::text,
+    'bureaus', coalesce((SELECT json_agg(b ORDER BY b.tenant) FROM (
+        SELECT t.path[%(depth)s + 1] AS tenant, t.path[%(depth)s + 1] AS name, sum(t.red)::int AS red,
+               sum(t.amber)::int AS amber, sum(t.green)::int AS green
+        FROM {SCHEMA}.tallies t
+        WHERE t.round_id = %(round)s AND t.path[%(depth)s] = %(root)s AND cardinality(t.path) > %(depth)s
+        GROUP BY 1) b), '[]'::json),
+    'projects', coalesce((SELECT json_agg(p ORDER BY p.project_name) FROM (
+        SELECT report_id, tenant, project_id, project_name, submitted, annual::text AS annual,
+               spent::text AS spent, expected_year_end::text AS expected_year_end, level, open_alerts
+        FROM {SCHEMA}.reports WHERE round_id = %(round)s AND tenant = %(root)s) p), '[]'::json)
+)::text
+"""
+_DECODE = msgspec.json.Decoder(Dashboard)
+
+
+def dashboard(conn: Connection[Any], round_id: UUID, root: str, depth: int) -> Dashboard:
+    """``root``'s dashboard in a round (``depth``: the root's place in the tree, a province 1)."""
+    row = conn.execute(_DASHBOARD, {"round": round_id, "root": root, "depth": depth}, prepare=True).fetchone()
+    assert row is not None
+    return _DECODE.decode(row[0])

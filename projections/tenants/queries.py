@@ -47,3 +47,8 @@ def usable_templates(conn: Connection[Any], lineage: list[str], year: int | None
         )
         for r in rows
     ]
+
+
+def tenant_names(conn: Connection[Any]) -> dict[str, str]:
+    """Every bureau's name by code (labels: read with the application's role, not scoped)."""
+    return {code: name for code, name in conn.execute("SELECT code, name FROM rm_tenants.tenants")}

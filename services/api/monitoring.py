@@ -10,7 +10,6 @@ from uuid import UUID
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post, put
-from msgspec import Struct
 
 from domain.errors import NotFound
 from domain.ids import declaration_id, report_id
@@ -20,26 +19,16 @@ from domain.monitoring.values import LEVEL_LABEL, RESOLUTION_LABEL
 from domain.targets import Status, TargetDeclaration
 from projections.cycle.projection import level_of
 from projections.cycle.queries import (
-    BureauLevels,
-    ReportRow,
+    Dashboard,
     RoundRow,
+    dashboard,
     region_projects,
-    round_levels,
-    round_of,
-    round_reports,
     rounds,
 )
 from services.api.plumbing import Done, allowed, hidden, platform_of, read_models, run_command
 from services.app.commands import cycle_inputs as i
 from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
-
-
-class Dashboard(Struct):
-    round: RoundRow | None
-    tenant: str
-    bureaus: list[BureauLevels]
-    projects: list[ReportRow]
 
 
 def report_view(r: MonitoringReport, targets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -210,15 +199,12 @@ class MonitoringController(Controller):
             platform.app.authorize(caller, "monitoring.read", Target(root))
             depth = len(platform.app.tree.lineage(root))
 
-            def query(c: Any) -> Dashboard:
-                return Dashboard(
-                    round_of(c, round_id),
-                    root,
-                    round_levels(c, round_id, root, depth),
-                    round_reports(c, round_id, root),
-                )
-
-            return read_models(platform, caller, query)
+            board = read_models(
+                platform, caller, lambda c: dashboard(c, round_id, root, depth), one_statement=True
+            )
+            names = platform.names.of(b.tenant for b in board.bureaus)
+            board.bureaus = [msgspec.structs.replace(b, name=names[b.tenant]) for b in board.bureaus]
+            return board
 
         return await to_thread.run_sync(run)
 

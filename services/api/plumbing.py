@@ -14,7 +14,7 @@ import logging
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import msgspec
@@ -34,6 +34,7 @@ from projections.core.scope import SET_SCOPE_SQL, ScopeKey, listed, subtree
 from services.api.auth import AuthError, Verifier
 from services.api.idempotency import Idempotency, KeyReused, Recorded, request_hash
 from services.api.metrics import Metrics
+from services.api.names import TenantNames
 from services.api.problems import Problem, handle
 from services.api.ratelimit import RateLimiter
 from services.app.accounts import Accounts
@@ -61,6 +62,10 @@ class Platform:
 
     accounts: Accounts | None = None
     _follower: asyncio.Task[None] | None = None
+    names: TenantNames = field(init=False)  # bureau names for labels (services/api/names.py)
+
+    def __post_init__(self) -> None:
+        self.names = TenantNames(self.read_pool)
 
     async def start(self) -> None:
         """On the server's event loop: the group commit runs there (``UnitOfWork.serve``), and the

@@ -155,7 +155,9 @@ def test_targets_reviewed_approved_adjusted_then_monitored_and_evaluated(live: L
         }  # 30 % vs 58.33 %; 27万 < ≥28万 (the adjusted target)
         live.settle()
         board = _ok(http.get(f"/api/v1/monitoring/rounds/{opened}/dashboard", headers=reviewer))
-        assert [(b["tenant"], b["red"]) for b in board["bureaus"]] == [(DISTRICT, 1)]
+        assert [(b["tenant"], b["name"], b["red"]) for b in board["bureaus"]] == [
+            (DISTRICT, "南昌市东湖区医疗保障局", 1)
+        ]  # named from the tenants read model, not by the scoped query
         mine = _ok(http.get(f"/api/v1/projects/{project}/monitoring", headers=unit))
         assert mine[0]["report_id"] == report and mine[0]["level"] == "red"
         decided = http.post(

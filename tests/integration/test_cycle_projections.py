@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import psycopg
 
-from projections.cycle.queries import round_levels, round_reports
+from projections.cycle.queries import dashboard
 from services.compose import build_application
 from tests.integration.test_projections import catch_up
 from tests.relay_events import every_kind_of_event
@@ -40,11 +40,13 @@ def test_the_cycle_in_every_projection(database_url: str) -> None:
             "",
         )
         assert state == "closed"
-        [own] = round_reports(conn, round_id, "360102")
+        [own] = dashboard(conn, round_id, "360102", 3).projects
         assert (
             own.submitted and own.level == "red" and own.open_alerts == 1
         )  # the forecast explained; 20 % spent by July: red
-        [district] = round_levels(conn, round_id, "360100", 2)
+        board = dashboard(conn, round_id, "360100", 2)
+        assert board.round is not None and board.round.status == "closed" and board.projects == []
+        [district] = board.bureaus
         assert (district.tenant, district.red, district.amber, district.green) == ("360102", 1, 0, 0)
         reason = conn.execute("SELECT reason FROM rm_audit.changes WHERE action = 'AlertResolved'").fetchone()
         assert reason == ("下半年集中参保",)
