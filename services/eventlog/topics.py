@@ -22,6 +22,7 @@ from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.rectification import Rectification
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -85,6 +86,7 @@ TOPICS = Topics(
         "domain.targets:TargetDeclaration": TargetDeclaration,
         "domain.monitoring:MonitoringRound": MonitoringRound,
         "domain.monitoring:MonitoringReport": MonitoringReport,
+        "domain.rectification:Rectification": Rectification,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -132,6 +134,19 @@ TOPICS = Topics(
             MonitoringReport,
             "domain.monitoring:MonitoringReport",
             ("Started", "ExecutionTaken", "LineAnswered", "Submitted", "AlertRaised", "AlertResolved"),
+        ),
+        **_events(
+            Rectification,
+            "domain.rectification:Rectification",
+            (
+                "Opened",
+                "FindingRecorded",
+                "FindingWithdrawn",
+                "Sent",
+                "MeasuresFiled",
+                "Reviewed",
+                "OverdueWarned",
+            ),
         ),
         **_events(
             evaluation_events,

@@ -24,6 +24,7 @@ from domain.context import Meta
 from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.rectification import Rectification
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -43,6 +44,7 @@ AGGREGATES: dict[type[Any], str] = {
     TargetDeclaration: "targets",
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
+    Rectification: "rectification",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 
