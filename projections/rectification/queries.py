@@ -58,11 +58,8 @@ def of_project(conn: Connection[Any], project: UUID) -> list[RectificationRow]:
     return [RectificationRow(*r) for r in rows]
 
 
-def not_closed(conn: Connection[Any]) -> list[UUID]:
-    """The rectifications not closed that the caller's scope shows (the overdue check's input)."""
-    return [
-        r[0]
-        for r in conn.execute(
-            f"SELECT rectification_id FROM {SCHEMA}.rectifications WHERE status <> 'closed'"
-        )
-    ]
+def not_closed(conn: Connection[Any]) -> list[tuple[UUID, str]]:
+    """The rectifications not closed that the caller's scope shows, with their bureau (the
+    overdue check's input)."""
+    sql = f"SELECT rectification_id, tenant FROM {SCHEMA}.rectifications WHERE status <> 'closed'"
+    return [(r[0], r[1]) for r in conn.execute(sql)]

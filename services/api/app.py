@@ -31,6 +31,7 @@ from services.api.operations import BenchController, OpsController
 from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
+from services.api.rectification import RectificationController
 from services.api.scoring import ScoringController
 from services.api.targets import TargetsController
 from services.api.tenants import TenantController
@@ -54,6 +55,7 @@ def create_app(
             TrailController,
             TargetsController,
             MonitoringController,
+            RectificationController,
             SessionController,
             OidcController,
             AccountsController,
