@@ -116,8 +116,9 @@ class RectificationController(Controller):
                 raise hidden("整改")
             r = app.load_rectification(rectification)
             app.authorize(caller, "rectification.read", target_of(r))
+            named = {"demander_name": app.tree.tenant(r.demander).name}
             if version is None and at is None:
-                return view(r)
+                return view(r) | named
             if version is not None and at is not None:
                 raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
             app.authorize(caller, "rectification.history", target_of(r))
@@ -128,7 +129,7 @@ class RectificationController(Controller):
                 past = None
             if not isinstance(past, Rectification):
                 raise hidden("该时间点的整改要求")
-            return view(past)
+            return view(past) | named
 
         return await to_thread.run_sync(run)
 

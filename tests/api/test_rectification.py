@@ -19,39 +19,12 @@ def _ok(r: Any, status: int = 200) -> Any:
     return r.json()
 
 
-def _finalized_department_evaluation(live: Live, http: Any, code: str) -> tuple[str, str]:
-    unit = live.token(DISTRICT, Role.PREPARER, user="prep.rect")
-    city = live.token(CITY, Role.EVALUATOR, Role.REVIEWER, user="eval.rect")
-    project = _ok(
-        http.post("/api/v1/projects", headers=unit, json={"code": code, "name": "医保宣传", "year": 2024}),
-        201,
-    )["id"]
-    entry = {"kind": "initial_budget", "source": "当年财政拨款", "amount": "50000", "date": "2024-01-02"}
-    _ok(http.post(f"/api/v1/projects/{project}/entries", headers=unit, json=entry), 201)
-    ev = _ok(
-        http.post(
-            f"/api/v1/projects/{project}/evaluations",
-            headers=city,
-            json={"kind": "department", "evaluator_name": "南昌市医疗保障局"},
-        ),
-        201,
-    )["id"]
-    for spec in (
-        {"key": "1", "name": "产出", "weight": "100"},
-        {"key": "1.1", "name": "宣传覆盖", "weight": "100", "parent": "1", "rule": {"kind": "manual"}},
-    ):
-        _ok(http.post(f"/api/v1/evaluations/{ev}/indicators", headers=city, json=spec))
-    _ok(http.post(f"/api/v1/evaluations/{ev}/submit", headers=city))
-    _ok(http.post(f"/api/v1/evaluations/{ev}/finalize", headers=city))
-    return project, ev
-
-
 def test_a_rectification_sent_answered_sent_back_and_accepted(live: Live) -> None:
-    unit = live.token(DISTRICT, Role.PREPARER, user="prep.rect")
-    city = live.token(CITY, Role.EVALUATOR, Role.REVIEWER, user="eval.rect")
+    unit = live.token(DISTRICT, Role.PREPARER, user="prep.360102")
+    city = live.token(CITY, Role.EVALUATOR, Role.REVIEWER, user="eval.360100")
     auditor = live.token(DISTRICT, Role.AUDITOR)
     with live.client() as http:
-        project, ev = _finalized_department_evaluation(live, http, "RECT-1")
+        project, ev = live.finalized_evaluation(DISTRICT, CITY, "RECT-1", "医保宣传")
         rid = _ok(
             http.post(
                 "/api/v1/rectifications", headers=city, json={"source_kind": "evaluation", "source_id": ev}
@@ -107,6 +80,7 @@ def test_a_rectification_sent_answered_sent_back_and_accepted(live: Live) -> Non
         now = _ok(http.get(f"/api/v1/rectifications/{rid}", headers=unit))
         assert (now["status"], now["status_label"], len(now["answers"])) == ("closed", "整改完成", 2)
         assert now["findings"][0]["entries"] == ["L0001"] and now["demander"] == CITY
+        assert now["demander_name"] == "南昌市医疗保障局"
         then = _ok(http.get(f"/api/v1/rectifications/{rid}?version={sent['version']}", headers=auditor))
         assert then["status"] == "sent" and then["answers"] == []
         assert (
@@ -136,9 +110,9 @@ def test_a_rectification_sent_answered_sent_back_and_accepted(live: Live) -> Non
 
 def test_refusals_store_nothing_and_speak_chinese(live: Live) -> None:
     unit = live.token(DISTRICT, Role.PREPARER, Role.REVIEWER, user="prep.rect2")
-    city = live.token(CITY, Role.EVALUATOR, Role.REVIEWER, user="eval.rect")
+    city = live.token(CITY, Role.EVALUATOR, Role.REVIEWER, user="eval.360100")
     with live.client() as http:
-        _, ev = _finalized_department_evaluation(live, http, "RECT-2")
+        _, ev = live.finalized_evaluation(DISTRICT, CITY, "RECT-2", "医保宣传")
         before = live.events()
         own = http.post(
             "/api/v1/rectifications", headers=unit, json={"source_kind": "evaluation", "source_id": ev}

@@ -14,11 +14,9 @@ import pytest
 
 from domain.errors import DomainError, InvalidState, NotFound
 from domain.evaluation import EvaluationKind
-from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.rectification import Measure, Overdue, SourceKind, Status
 from domain.rectification.rules import overdue
-from domain.rules import Manual
 from domain.tenants import Role, TenantLevel
 from services.app.application import JixiaoApplication
 from services.app.commands.cycle_inputs import (
@@ -33,7 +31,7 @@ from services.app.commands.inputs import RecordEntry
 from services.app.commands.targets import today
 from services.app.errors import Forbidden
 from services.compose import build_in_memory
-from tests.support import define, evaluation, events_of, project, register, staff
+from tests.support import events_of, finalized_evaluation, project, register, staff
 
 COUNTY = staff("341182", "county", Role.PREPARER, Role.EVALUATOR, Role.REVIEWER)
 CITY = staff("341100", "city", Role.EVALUATOR, Role.REVIEWER)
@@ -60,18 +58,7 @@ def _finalized(app: JixiaoApplication, finalize: bool = True) -> UUID:
         p.id,
         RecordEntry(EntryKind.INITIAL_BUDGET, FundingSource.CURRENT, Decimal(1000), D(2024, 1, 2)),
     )
-    ev = evaluation(app, CITY, p.id, "部门评价", EvaluationKind.DEPARTMENT)
-    define(
-        app,
-        CITY,
-        ev.id,
-        IndicatorSpec("1", "产出", Decimal(100)),
-        IndicatorSpec("1.1", "宣传覆盖", Decimal(100), parent="1", rule=Manual()),
-    )
-    if finalize:
-        app.submit(CITY, ev.id)
-        app.finalize(CITY, ev.id)
-    return ev.id
+    return finalized_evaluation(app, CITY, p.id, finalize=finalize).id
 
 
 def test_the_whole_round_trip(app: JixiaoApplication) -> None:
@@ -140,16 +127,7 @@ def test_refusals_store_nothing(app: JixiaoApplication) -> None:
 
 def test_a_self_evaluation_is_rectified_within_the_bureau(app: JixiaoApplication) -> None:
     p = project(app, COUNTY, "P2", "自评项目", 2024)
-    ev = evaluation(app, COUNTY, p.id)
-    define(
-        app,
-        COUNTY,
-        ev.id,
-        IndicatorSpec("1", "产出", Decimal(100)),
-        IndicatorSpec("1.1", "质量", Decimal(100), parent="1", rule=Manual()),
-    )
-    app.submit(COUNTY, ev.id)
-    app.finalize(COUNTY, ev.id)
+    ev = finalized_evaluation(app, COUNTY, p.id, EvaluationKind.SELF)
     r = app.open_rectification(COUNTY, OpenRectification(SourceKind.EVALUATION, ev.id))
     assert r.demander == "341182"
     with pytest.raises(Forbidden, match="提出整改的单位"):
