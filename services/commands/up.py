@@ -120,6 +120,8 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     print(
                         f"    绩效目标与运行监控：{s.cycles} 个单位的年度进程（申报、审核、批复、调整、监控、预警）"
                     )
+                if s.rectifications:
+                    print(f"    整改：{s.rectifications} 份（一份已验收通过，一份逾期未报送整改情况）")
                 if s.skipped:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))

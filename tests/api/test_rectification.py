@@ -99,11 +99,17 @@ def test_a_rectification_sent_answered_sent_back_and_accepted(live: Live) -> Non
         ]
         assert trail[4]["reason"] == "覆盖率无佐证" and trail[4]["actor_tenant"] == CITY
         region = _ok(http.get(f"/api/v1/tenants/{CITY}/rectifications?status=closed", headers=city))
-        assert [r["rectification_id"] for r in region] == [rid]
+        assert rid in [r["rectification_id"] for r in region] and {r["status"] for r in region} == {"closed"}
+        late = _ok(http.get(f"/api/v1/tenants/{CITY}/rectifications?overdue=true", headers=city))
+        assert rid not in [r["rectification_id"] for r in late]
         mine = _ok(http.get(f"/api/v1/projects/{project}/rectifications", headers=unit))
         assert mine[0]["source_label"].startswith("2024年度部门评价")
         checked = _ok(http.post(f"/api/v1/tenants/{CITY}/rectifications/check", headers=city))
-        assert checked == {"open": 0, "warned": 0}
+        assert checked["warned"] == 0  # the demo's overdue one (Mingguang) is in another province
+        demo = _ok(
+            http.get("/api/v1/tenants/341100/rectifications?overdue=true", headers=live.token("341100"))
+        )
+        assert [(r["tenant"], r["warning"]) for r in demo] == [("341182", "answer")]
         stranger = http.get(f"/api/v1/rectifications/{rid}", headers=live.token("360200", Role.AUDITOR))
         assert stranger.status_code == 404
 
