@@ -10,10 +10,21 @@ from projections.cycle.projection import CycleProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.rectification.projection import RectificationProjection
+from projections.results.projection import ResultsProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
-NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access", "cycle", "rectification")
+NAMES = (
+    "tenants",
+    "ledgers",
+    "scorecards",
+    "audit",
+    "integrity",
+    "access",
+    "cycle",
+    "rectification",
+    "results",
+)
 
 
 def projection(name: str) -> Projection:
@@ -26,6 +37,7 @@ def projection(name: str) -> Projection:
         "access": AccessProjection,
         "cycle": CycleProjection,
         "rectification": RectificationProjection,
+        "results": ResultsProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")

@@ -25,6 +25,7 @@ from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -45,6 +46,8 @@ AGGREGATES: dict[type[Any], str] = {
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
     Rectification: "rectification",
+    ResultPolicy: "result_policy",
+    Recommendation: "recommendation",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 
