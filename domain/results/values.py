@@ -61,7 +61,8 @@ class Rules(msgspec.Struct, frozen=True, omit_defaults=True):
         for b in self.bands:
             if (b.advice is Advice.CUT) != (b.cut_pct > 0) or not 0 <= b.cut_pct <= 100:
                 raise DomainError(
-                    f"「{b.grade}」：压减须给出 0–100 之间大于 0 的比例，其他建议不填比例", code="results.cut_invalid"
+                    f"「{b.grade}」：压减须给出 0–100 之间大于 0 的比例，其他建议不填比例",
+                    code="results.cut_invalid",
                 )
 
     def band(self, grade: str) -> Band:
