@@ -56,3 +56,8 @@ def policy_id(tenant: str) -> UUID:
 def recommendation_id(evaluation: UUID) -> UUID:
     """The budget recommendation of an evaluation (one per evaluation, made again as it changes)."""
     return uuid5(NAMESPACE, f"recommendation/{evaluation}")
+
+
+def evaluation_report_id(evaluation: UUID) -> UUID:
+    """The evaluation report (评价报告) of an evaluation: one per evaluation."""
+    return uuid5(NAMESPACE, f"evaluation-report/{evaluation}")
