@@ -41,3 +41,8 @@ def round_id(tenant: str, year: int, name: str) -> UUID:
 def report_id(round_: UUID, project: UUID) -> UUID:
     """A project's answer to a monitoring round."""
     return uuid5(NAMESPACE, f"monitoring-report/{round_}/{project}")
+
+
+def disclosure_id(tenant: str, project: UUID) -> UUID:
+    """A project's publications (信息公开)."""
+    return uuid5(NAMESPACE, f"{tenant}/disclosure/{project}")

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.base import check_numbers
 from domain.context import Actor
+from domain.disclosure import ProjectDisclosure
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
 from domain.ids import project_id, tenant_id
@@ -44,6 +45,7 @@ from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
+from services.app.disclosure import Disclosure
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
@@ -64,10 +66,11 @@ LABELS: dict[type[Any], str] = {
     TargetDeclaration: "绩效目标申报表",
     MonitoringRound: "监控轮次",
     MonitoringReport: "项目监控表",
+    ProjectDisclosure: "公开信息",
 }
 
 
-class JixiaoApplication(Cycle, UnitOfWork):
+class JixiaoApplication(Cycle, Disclosure, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

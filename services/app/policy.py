@@ -113,6 +113,7 @@ HISTORY = (Role.AUDITOR, Role.REVIEWER, Role.ADMIN)  # audit trails and time tra
 ANY = tuple(Role)
 FINANCE = (Role.FINANCE,)
 MONITOR = (Role.REVIEWER, Role.FINANCE)  # the supervising bureau or the finance side
+DISCLOSE = (Role.REVIEWER, Role.ADMIN)  # who speaks for the bureau in public
 
 ACTIONS: dict[str, Rule] = {
     # commands
@@ -177,6 +178,10 @@ ACTIONS: dict[str, Rule] = {
     "monitoring.flag_overdue": Rule(MONITOR, Scope.REGION),  # … which flags projects across its region
     "monitoring.resolve_alert": Rule(PREPARE, Scope.TENANT_WRITE),
     "monitoring.decide_alert": Rule(FINANCE, Scope.SUPERVISE),
+    # 信息公开: the bureau itself publishes, withdraws, marks 涉密 (docs/disclosure.md)
+    "disclosure.publish": Rule(DISCLOSE, Scope.TENANT_WRITE),
+    "disclosure.withdraw": Rule(DISCLOSE, Scope.TENANT_WRITE),
+    "project.classify": Rule(DISCLOSE, Scope.TENANT_WRITE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -197,6 +202,7 @@ ACTIONS: dict[str, Rule] = {
     "targets.read": Rule(ANY, Scope.READ),
     "targets.history": Rule(HISTORY, Scope.READ),
     "monitoring.read": Rule(ANY, Scope.READ),
+    "disclosure.list": Rule(ANY, Scope.READ),
 }
 
 ROLE_LABEL = {
@@ -294,6 +300,7 @@ _WHAT = {
     "evaluation": "评价",
     "targets": "绩效目标",
     "monitoring": "监控",
+    "disclosure": "公开信息",
 }
 
 
