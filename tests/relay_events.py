@@ -218,5 +218,5 @@ def disclosure_events(app: JixiaoApplication) -> None:
     reviewer = Caller("r2", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     p = project_id("360102", 2024, "CY-1")
     done = app.publish(reviewer, Publish(Kind.TARGETS, declaration_id("360102", p)))
-    app.withdraw_publication(reviewer, done.aggregate.id, done.result, Withdraw("依规撤回"))
+    app.withdraw_publication(reviewer, done.aggregate.id, Withdraw(done.result, "依规撤回"))
     app.classify_project(reviewer, p, Classify(True, "涉及敏感信息"))

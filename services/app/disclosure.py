@@ -63,9 +63,9 @@ class Disclosure:
         return self.execute(caller, d.PUBLISH, register, body)
 
     def withdraw_publication(
-        self, caller: Caller, register: UUID, key: str, body: d.Withdraw, expected_version: int | None = None
+        self, caller: Caller, register: UUID, body: d.Withdraw, expected_version: int | None = None
     ) -> Done[ProjectDisclosure, None]:
-        return self.execute(caller, d.WITHDRAW, register, (key, body), expected_version)
+        return self.execute(caller, d.WITHDRAW, register, body, expected_version)
 
     def classify_project(
         self, caller: Caller, project: UUID, body: d.Classify, expected_version: int | None = None

@@ -140,13 +140,13 @@ def test_withdrawal_and_classification(app: JixiaoApplication) -> None:
     with pytest.raises(InvalidState, match="请先撤回"):
         app.classify_project(COUNTY_REVIEWER, project_id, Classify(True, "涉及国家秘密"))
     with pytest.raises(NotFound):
-        app.withdraw_publication(COUNTY_REVIEWER, register_id, "evaluation_result:x", Withdraw("错"))
-    app.withdraw_publication(COUNTY_REVIEWER, register_id, key, Withdraw("数据有误"))
+        app.withdraw_publication(COUNTY_REVIEWER, register_id, Withdraw("evaluation_result:x", "错"))
+    app.withdraw_publication(COUNTY_REVIEWER, register_id, Withdraw(key, "数据有误"))
     withdrawn = app.load_disclosure(register_id).items[key]
     assert withdrawn.withdrawn and withdrawn.withdrawn_reason == "数据有误"
     assert app.load(ProjectDisclosure, register_id).live() == []
     with pytest.raises(InvalidState, match="已撤回"):
-        app.withdraw_publication(COUNTY_REVIEWER, register_id, key, Withdraw("再撤"))
+        app.withdraw_publication(COUNTY_REVIEWER, register_id, Withdraw(key, "再撤"))
     app.classify_project(COUNTY_REVIEWER, project_id, Classify(True, "涉及国家秘密"))
     before = app.load_disclosure(register_id).version
     with pytest.raises(DomainError, match="涉密"):

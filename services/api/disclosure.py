@@ -1,0 +1,164 @@
+"""HTTP: 信息公开 — publish an evaluation's result or approved targets, withdraw (撤回), mark a
+project 涉密; a bureau's list of its publications; and, without sign-in, what a bureau has
+published (JSON ``/api/v1/public/{code}/publications``; the page ``/public/{code}`` is
+``services/web/public.py``).
+
+The public read runs as the reader role under a signed scope listing exactly the bureau, on the
+table that holds only live content (``projections/disclosure``): it cannot show anything
+unpublished, withdrawn, classified or of another bureau.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post, put
+
+from domain.errors import DomainError
+from domain.tenants import check_code
+from projections.disclosure.queries import PublicationRow, PublicItem, public, publications
+from services.api.plumbing import Done, allowed, if_match, platform_of, read_models, run_command
+from services.api.problems import Problem
+from services.app.commands import disclosure as d
+from services.app.policy import Caller, Target
+
+PUBLIC = Caller("public", "", frozenset(), via="public")  # nobody: its scope is the bureau read
+
+
+class Published(Done):
+    """The register's id and version, and the published item's key (for 撤回)."""
+
+    key: str = ""
+
+
+class PublicPage(msgspec.Struct):
+    tenant: str
+    name: str
+    year: int | None
+    items: list[PublicItem]
+
+
+def bureau_name(request: Request[Any, Any, Any], code: str) -> str:
+    """The bureau's name (a 6-digit code of a registered bureau; else 400 / 404), on a thread."""
+    try:
+        check_code(code)
+    except DomainError as e:
+        raise Problem(400, e.message, e.code) from None
+    return platform_of(request).app.tenant(code).name
+
+
+def public_items(request: Request[Any, Any, Any], code: str, year: int | None) -> list[PublicItem]:
+    platform = platform_of(request)
+    return read_models(platform, PUBLIC, lambda c: public(c, code, year), [code])
+
+
+def check_year(year: int | None) -> None:
+    if year is not None and not 2000 <= year <= 2100:
+        raise Problem(400, f"年度 {year} 不在 2000–2100 之间", "request.year")
+
+
+class DisclosureController(Controller):
+    path = "/api/v1"
+    tags = ["信息公开"]  # noqa: RUF012
+
+    @post(
+        "/publications",
+        summary="公开评价结果或已批复的绩效目标（按公开字段规则生成并冻结内容）",
+        status_code=201,
+        guards=[allowed("disclosure.publish")],
+    )
+    async def publish(
+        self, request: Request[Any, Any, Any], caller: Caller, data: d.Publish
+    ) -> Response[Any]:
+        app = platform_of(request).app
+
+        def run() -> tuple[int, Done]:
+            done = app.publish(caller, data)
+            return 201, Published(id=str(done.aggregate.id), version=done.aggregate.version, key=done.result)
+
+        return await run_command(request, run)
+
+    @post(
+        "/publications/{register:uuid}/withdraw",
+        summary="撤回公开信息（须说明原因；历史保留，公开页面不再显示）",
+        status_code=200,
+        guards=[allowed("disclosure.withdraw")],
+    )
+    async def withdraw(
+        self, request: Request[Any, Any, Any], caller: Caller, register: UUID, data: d.Withdraw
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        expected = if_match(request)
+
+        def run() -> tuple[int, Done]:
+            a = app.withdraw_publication(caller, register, data, expected).aggregate
+            return 200, Published(id=str(a.id), version=a.version, key=data.key)
+
+        return await run_command(request, run)
+
+    @put(
+        "/projects/{project_id:uuid}/classification",
+        summary="标记或取消涉密（涉密项目不得公开；有公开信息时须先撤回）",
+        guards=[allowed("project.classify")],
+    )
+    async def classify(
+        self, request: Request[Any, Any, Any], caller: Caller, project_id: UUID, data: d.Classify
+    ) -> Response[Any]:
+        app = platform_of(request).app
+        expected = if_match(request)
+
+        def run() -> tuple[int, Done]:
+            p = app.classify_project(caller, project_id, data, expected).aggregate
+            return 200, Done(id=str(p.id), version=p.version)
+
+        return await run_command(request, run)
+
+    @get(
+        "/tenants/{code:str}/publications",
+        summary="本单位（及下级单位）的公开信息，含已撤回的及撤回原因",
+        guards=[allowed("disclosure.list")],
+    )
+    async def listed(
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        code: str,
+        year: int | None = None,
+        withdrawn: bool | None = None,
+    ) -> list[PublicationRow]:
+        platform = platform_of(request)
+        check_year(year)
+
+        def run() -> list[PublicationRow]:
+            if caller.restricted:
+                raise Problem(404, "公开信息不存在", "not_found")
+            platform.app.authorize(caller, "disclosure.list", Target(code))
+            return read_models(platform, caller, lambda c: publications(c, code, year, withdrawn))
+
+        return await to_thread.run_sync(run)
+
+
+class PublicController(Controller):
+    """No sign-in: what a bureau has published, as its website links it."""
+
+    path = "/api/v1/public"
+    tags = ["信息公开"]  # noqa: RUF012
+
+    @get(
+        "/{code:str}/publications",
+        summary="公开查询（无需登录）：单位已公开的信息，按年度",
+        security=[],
+    )
+    async def published(
+        self, request: Request[Any, Any, Any], code: str, year: int | None = None
+    ) -> PublicPage:
+        check_year(year)
+
+        def run() -> PublicPage:
+            name = bureau_name(request, code)
+            return PublicPage(code, name, year, public_items(request, code, year))
+
+        return await to_thread.run_sync(run)
