@@ -17,6 +17,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post, put
 
+from domain.disclosure import Content
 from domain.errors import DomainError
 from domain.tenants import check_code
 from projections.disclosure.queries import PublicationRow, PublicItem, public, publications
@@ -32,6 +33,15 @@ class Published(Done):
     """The register's id and version, and the published item's key (for 撤回)."""
 
     key: str = ""
+
+
+class Preview(msgspec.Struct):
+    """What a publish act would freeze: confirm it by sending ``source_version`` back."""
+
+    kind: str
+    source_id: str
+    source_version: int
+    content: Content
 
 
 class PublicPage(msgspec.Struct):
@@ -80,6 +90,21 @@ class DisclosureController(Controller):
             return 201, Published(id=str(done.aggregate.id), version=done.aggregate.version, key=done.result)
 
         return await run_command(request, run)
+
+    @post(
+        "/publications/preview",
+        summary="预览公开内容（按公开字段规则生成，不保存；用于确认）",
+        status_code=200,
+        guards=[allowed("disclosure.publish")],
+    )
+    async def preview(self, request: Request[Any, Any, Any], caller: Caller, data: d.Publish) -> Preview:
+        app = platform_of(request).app
+
+        def run() -> Preview:
+            p = app.preview_publication(caller, data)
+            return Preview(data.kind.value, str(data.source_id), p.source_version, p.content)
+
+        return await to_thread.run_sync(run)
 
     @post(
         "/publications/{register:uuid}/withdraw",

@@ -62,6 +62,13 @@ class Disclosure:
                 return Done(made, next(iter(made.items)))
         return self.execute(caller, d.PUBLISH, register, body)
 
+    def preview_publication(self, caller: Caller, body: d.Publish) -> d.Prepared:
+        """What publishing would freeze (the same rule and refusals), stored nowhere: what the
+        confirmation shows before the act. Call it on a worker thread."""
+        source = d.source_of(self.load, body)
+        self.authorize(caller, "disclosure.publish", Target(source.tenant))
+        return d.prepare_publish(self.load, body)
+
     def withdraw_publication(
         self, caller: Caller, register: UUID, body: d.Withdraw, expected_version: int | None = None
     ) -> Done[ProjectDisclosure, None]:

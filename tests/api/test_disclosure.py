@@ -21,11 +21,10 @@ def _ok(r: Any, status: int = 200) -> Any:
     return r.json()
 
 
-def _evaluated(http: Any, unit: dict[str, str]) -> str:
+def evaluated(http: Any, unit: dict[str, str], code: str = "PUB-API", name: str = "医保公开项目") -> str:
+    """A submitted self-evaluation (96 points) of a new project of ``unit``'s bureau."""
     project = _ok(
-        http.post(
-            "/api/v1/projects", headers=unit, json={"code": "PUB-API", "name": "医保公开项目", "year": 2024}
-        ),
+        http.post("/api/v1/projects", headers=unit, json={"code": code, "name": name, "year": 2024}),
         201,
     )["id"]
     ev = _ok(
@@ -58,7 +57,7 @@ def test_publish_public_withdraw_classify(live: Live) -> None:
     unit = live.token(DISTRICT, Role.PREPARER, Role.EVALUATOR, user="prep.pub")
     reviewer = live.token(DISTRICT, Role.REVIEWER, user="rev.pub")
     with live.client() as http:
-        ev = _evaluated(http, unit)
+        ev = evaluated(http, unit)
         body = {"kind": "evaluation_result", "source_id": ev}
         before = live.events()
         early = http.post("/api/v1/publications", headers=reviewer, json=body)
