@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     mos.add_parser(
         "check", help="检查已过报送期限的监控轮次：逾期未报送的项目发出预警（jixiao up 每小时运行）"
     )
+    dl = sub.add_parser("disclosure", help="信息公开")
+    dls = dl.add_subparsers(dest="action", required=True)
+    dll = dls.add_parser("list", help="列出某单位公开（及已撤回）的信息")
+    dll.add_argument("--tenant", required=True)
+    dll.add_argument("--year", type=int, default=None)
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -184,6 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands.monitor import cmd_monitor_check
 
             return cmd_monitor_check()
+        if args.command == "disclosure":
+            from services.commands.disclosure import cmd_disclosure_list
+
+            return cmd_disclosure_list(args.tenant, args.year)
         if args.command == "template":
             from services.commands import templates as tc
 

@@ -18,6 +18,7 @@ from domain.tenants import Role
 from projections.registry import NAMES
 from services.api.auth import TokenConfig, issue
 from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
+from services.commands.demo_disclosure import seed_disclosure
 from services.commands.monitor import start_checker
 from services.commands.projections import run_projectors
 from services.commands.relay import start_relay
@@ -120,6 +121,8 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     print(
                         f"    绩效目标与运行监控：{s.cycles} 个单位的年度进程（申报、审核、批复、调整、监控、预警）"
                     )
+                if seed_disclosure(app):
+                    print("    信息公开：明光市医疗保障局的评价结果与绩效目标，公开页面 /public/341182")
                 if s.skipped:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))

@@ -12,6 +12,7 @@ from domain.tenants import Role
 from projections.disclosure.queries import public, publications
 from services.app.commands.disclosure import Classify, Publish
 from services.app.policy import Caller
+from services.commands.disclosure import line, list_publications
 from services.compose import build_application
 from tests.integration.test_projections import catch_up
 from tests.relay_events import every_kind_of_event
@@ -55,3 +56,5 @@ def test_a_live_publication_is_public(database_url: str) -> None:
         [item] = public(conn, "360102", 2024)
         assert item.content.project_code == "CY-1" and item.content.targets_version == 2
         assert public(conn, "360102", 2023) == [] and public(conn, "360103", None) == []
+    [text] = [line(p) for p in list_publications(database_url, "360102", 2024)]
+    assert "CY-1" in text and "绩效目标" in text and "公开中" in text
