@@ -17,14 +17,25 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post, put
 
-from domain.disclosure import Content
+from domain.disclosure import Content, ProjectDisclosure
 from domain.errors import DomainError
 from domain.tenants import check_code
+from projections.audit.queries import Change, timeline
 from projections.disclosure.queries import PublicationRow, PublicItem, public, publications
-from services.api.plumbing import Done, allowed, if_match, platform_of, read_models, run_command
+from services.api.plumbing import (
+    Done,
+    allowed,
+    if_match,
+    parse_as_of,
+    platform_of,
+    read_models,
+    run_command,
+    within_versions,
+)
 from services.api.problems import Problem
 from services.app.commands import disclosure as d
 from services.app.policy import Caller, Target
+from services.eventlog.port import NotInLog
 
 PUBLIC = Caller("public", "", frozenset(), via="public")  # nobody: its scope is the bureau read
 
@@ -164,6 +175,68 @@ class DisclosureController(Controller):
             return read_models(platform, caller, lambda c: publications(c, code, year, withdrawn))
 
         return await to_thread.run_sync(run)
+
+    @get(
+        "/publications/{register:uuid}",
+        summary="项目的公开登记：每项公开信息（冻结内容、来源版本、是否撤回）；version 或 as_of 回溯",
+        guards=[allowed("disclosure.list")],
+    )
+    async def register(
+        self,
+        request: Request[Any, Any, Any],
+        caller: Caller,
+        register: UUID,
+        version: int | None = None,
+        as_of: str | None = None,
+    ) -> dict[str, Any]:
+        app = platform_of(request).app
+        at = parse_as_of(as_of)
+
+        def run() -> dict[str, Any]:
+            current = app.load_disclosure(register)
+            app.authorize(caller, "disclosure.list", Target(current.tenant))
+            if version is None and at is None:
+                return register_view(current)
+            if version is not None and at is not None:
+                raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
+            app.authorize(caller, "disclosure.history", Target(current.tenant))
+            within_versions(version, current.version, "公开登记")
+            try:
+                past = app.log.load(register, version=version, until=at)
+            except NotInLog:
+                past = None
+            if not isinstance(past, ProjectDisclosure):
+                raise Problem(404, "该时间点尚无公开登记", "not_found")
+            return register_view(past)
+
+        return await to_thread.run_sync(run)
+
+    @get(
+        "/publications/{register:uuid}/history",
+        summary="公开、撤回的记录（谁、何时、以什么角色、因何）",
+        guards=[allowed("disclosure.history")],
+    )
+    async def history(self, request: Request[Any, Any, Any], caller: Caller, register: UUID) -> list[Change]:
+        platform = platform_of(request)
+
+        def run() -> list[Change]:
+            d = platform.app.load_disclosure(register)
+            platform.app.authorize(caller, "disclosure.history", Target(d.tenant))
+            return read_models(platform, caller, lambda c: timeline(c, register), [d.tenant])
+
+        return await to_thread.run_sync(run)
+
+
+def register_view(d: ProjectDisclosure) -> dict[str, Any]:
+    """A project's register as the API shows it (withdrawn items with their reason)."""
+    return {
+        "register_id": str(d.id),
+        "tenant": d.tenant,
+        "project_id": str(d.project_id),
+        "year": d.year,
+        "items": msgspec.to_builtins(list(d.items.values())),
+        "version": d.version,
+    }
 
 
 class PublicController(Controller):

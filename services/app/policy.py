@@ -203,6 +203,7 @@ ACTIONS: dict[str, Rule] = {
     "targets.history": Rule(HISTORY, Scope.READ),
     "monitoring.read": Rule(ANY, Scope.READ),
     "disclosure.list": Rule(ANY, Scope.READ),
+    "disclosure.history": Rule(HISTORY, Scope.READ),
 }
 
 ROLE_LABEL = {

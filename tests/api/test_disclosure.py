@@ -131,3 +131,40 @@ def test_publish_public_withdraw_classify(live: Live) -> None:
             f"/api/v1/tenants/{DISTRICT}/publications", headers=live.token("360200", Role.ADMIN)
         )
         assert stranger.status_code == 404
+
+
+def test_targets_published_from_the_preview_and_the_register_in_time(live: Live) -> None:
+    """The demo's Mingguang targets (approved, adjusted to version 2): the preview shows what will be
+    frozen and stores nothing; publishing that version; the register now and as first opened; an
+    auditor reads who published."""
+    from domain.ids import declaration_id, project_id
+
+    county = "341182"
+    reviewer = live.token(county, Role.REVIEWER, user="rev.341182")
+    source = str(declaration_id(county, project_id(county, 2021, "2021-XZYX")))
+    body = {"kind": "targets", "source_id": source}
+    with live.client() as http:
+        before = live.events()
+        preview = _ok(http.post("/api/v1/publications/preview", headers=reviewer, json=body))
+        assert live.events() == before
+        assert preview["content"]["targets_version"] == 2 and preview["content"]["targets"]
+        assert "负责人" not in str(preview)  # the declaration's 项目负责人 is not published
+        stale = {**body, "source_version": preview["source_version"] - 1}
+        moved = http.post("/api/v1/publications", headers=reviewer, json=stale)
+        assert moved.status_code == 422 and moved.json()["code"] == "disclosure.source_changed"
+        confirmed = {**body, "source_version": preview["source_version"]}
+        done = _ok(http.post("/api/v1/publications", headers=reviewer, json=confirmed), 201)
+        register = _ok(http.get(f"/api/v1/publications/{done['id']}", headers=reviewer))
+        [item] = register["items"]
+        assert item["content"] == preview["content"] and item["source_version"] == preview["source_version"]
+        auditor = live.token(county, Role.AUDITOR)
+        opened = _ok(http.get(f"/api/v1/publications/{done['id']}?version=1", headers=auditor))
+        assert opened["items"] == []
+        assert http.get(f"/api/v1/publications/{done['id']}?version=1", headers=reviewer).status_code == 200
+        assert http.get(f"/api/v1/publications/{done['id']}?version=9", headers=auditor).status_code == 422
+        live.settle()
+        trail = _ok(http.get(f"/api/v1/publications/{done['id']}/history", headers=auditor))
+        assert [c["action"] for c in trail] == ["Opened", "Published"]
+        assert trail[-1]["actor_id"] == "rev.341182" and trail[-1]["role"] == "reviewer"
+        page = _ok(http.get(f"/api/v1/public/{county}/publications?year=2021"))
+        assert [i["kind"] for i in page["items"]] == ["targets"]

@@ -73,6 +73,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "disclosure.withdraw": (frozenset({R, D}), "tenant_write", False),
     "project.classify": (frozenset({R, D}), "tenant_write", False),
     "disclosure.list": (ALL, "read", False),
+    "disclosure.history": (frozenset({A, R, D}), "read", False),
     **{
         f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
         for a in (
