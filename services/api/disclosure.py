@@ -18,7 +18,9 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post, put
 
 from domain.disclosure import Content, ProjectDisclosure
-from domain.errors import DomainError
+from domain.errors import DomainError, NotFound
+from domain.ids import disclosure_id
+from domain.ledger import Project
 from domain.tenants import check_code
 from projections.audit.queries import Change, timeline
 from projections.disclosure.queries import PublicationRow, PublicItem, public, publications
@@ -151,6 +153,27 @@ class DisclosureController(Controller):
             return 200, Done(id=str(p.id), version=p.version)
 
         return await run_command(request, run)
+
+    @get(
+        "/projects/{project_id:uuid}/classification",
+        summary="项目是否涉密，及其公开中的信息数",
+        guards=[allowed("disclosure.list")],
+    )
+    async def classification(
+        self, request: Request[Any, Any, Any], caller: Caller, project_id: UUID
+    ) -> dict[str, Any]:
+        app = platform_of(request).app
+
+        def run() -> dict[str, Any]:
+            project = app.load(Project, project_id)
+            app.authorize(caller, "disclosure.list", Target(project.tenant))
+            try:
+                live = len(app.load_disclosure(disclosure_id(project.tenant, project.id)).live())
+            except NotFound:
+                live = 0
+            return {"classified": project.classified, "published": live, "version": project.version}
+
+        return await to_thread.run_sync(run)
 
     @get(
         "/tenants/{code:str}/publications",

@@ -1,7 +1,7 @@
 """信息公开 in the browser: the district's reviewer publishes a finalized evaluation from its
 scorecard after a confirmation that shows exactly what will be published; the public page shows it
 to a visitor who is not signed in; the reviewer withdraws it with a reason from the list of
-publications, and the public page no longer shows it."""
+publications, and the public page no longer shows it; then marks the project 涉密 from its page."""
 
 from __future__ import annotations
 
@@ -56,3 +56,12 @@ def test_publish_see_it_in_public_and_withdraw(page: Page, browser: Browser, liv
     expect(visitor.locator("main")).not_to_contain_text(NAME)
     assert REASON not in visitor.content()
     visitor.close()
+
+    # nothing of it public any more: the bureau marks the project 涉密 from its page
+    page.locator("#publications tr", has_text=NAME).get_by_role("link").click()
+    expect(page.locator("#classification")).to_contain_text("公开中的信息 0 项")
+    page.get_by_role("button", name="标记涉密").click()
+    mark = page.get_by_role("dialog")
+    mark.get_by_label("标记涉密原因").fill("经保密审查确定")
+    mark.get_by_role("button", name="标记涉密").click()
+    expect(page.locator("#classification")).to_contain_text("已标记为涉密")

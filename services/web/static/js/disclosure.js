@@ -97,3 +97,23 @@ export async function renderPublications(main, [code], query, who) {
               await reload();
             }, "撤回") }, "撤回") : null))))) : h("p", {}, "尚无公开信息。"));
 }
+
+// On the project's page: whether it is 涉密, how many items of it are public, and (for the bureau's
+// reviewer or admin) 标记涉密 / 取消涉密 with a reason. The server refuses marking while published.
+export async function classificationPanel(projectId, tenant, who, reload) {
+  const c = await api(`/api/v1/projects/${projectId}/classification`).catch(() => null);
+  if (!c) return null;
+  const mayAct = tenant === who.tenant && has(who, "reviewer", "admin");
+  const label = c.classified ? "取消涉密" : "标记涉密";
+  return h("section", { "aria-label": "涉密与公开" }, h("h2", {}, "涉密与公开"),
+    h("p", { id: "classification" }, c.classified ? "本项目已标记为涉密，不得公开。" : `未标记涉密；公开中的信息 ${c.published} 项。`, " ",
+      link(`/ui/tenants/${tenant}/publications`, "信息公开")),
+    mayAct ? h("button", { type: "button", id: "classify", onclick: () =>
+      askForm(label, [{ name: "reason", label: `${label}原因`, type: "textarea", required: true }], async (f) => {
+        try {
+          await api(`/api/v1/projects/${projectId}/classification`, { method: "PUT", body: { classified: !c.classified, reason: f.get("reason") } });
+        } catch (err) { throw Object.assign(err, { userMessage: explain(err) }); }
+        notice(`已${label}`);
+        await reload();
+      }, label) }, label) : null);
+}
