@@ -10,6 +10,7 @@ unpublished, withdrawn, classified or of another bureau.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from uuid import UUID
 
@@ -71,6 +72,15 @@ def bureau_name(request: Request[Any, Any, Any], code: str) -> str:
     except DomainError as e:
         raise Problem(400, e.message, e.code) from None
     return platform_of(request).app.tenant(code).name
+
+
+def limit_public(request: Request[Any, Any, Any]) -> None:
+    """No token, so the rate limit is the client address's (the same bucket size as a token's)."""
+    client = request.client.host if request.client else "unknown"
+    wait = platform_of(request).limiter.take(f"public:{client}")
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        raise Problem(429, f"请求过于频繁，请 {seconds} 秒后重试", "rate_limited", retry_after=seconds)
 
 
 def public_items(request: Request[Any, Any, Any], code: str, year: int | None) -> list[PublicItem]:
@@ -276,6 +286,7 @@ class PublicController(Controller):
     async def published(
         self, request: Request[Any, Any, Any], code: str, year: int | None = None
     ) -> PublicPage:
+        limit_public(request)
         check_year(year)
 
         def run() -> PublicPage:

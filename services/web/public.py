@@ -17,7 +17,7 @@ from litestar import Request, Response, get
 
 from domain.disclosure import Content
 from projections.disclosure.queries import PublicItem
-from services.api.disclosure import bureau_name, check_year, public_items
+from services.api.disclosure import bureau_name, check_year, limit_public, public_items
 from services.web.routes import SECURITY_HEADERS
 
 LEVEL = {1: "一级", 2: "二级", 3: "三级"}
@@ -102,6 +102,7 @@ def render(code: str, name: str, year: int | None, items: list[PublicItem]) -> s
 
 @get("/public/{code:str}", include_in_schema=False, media_type="text/html")
 async def public_page(request: Request[Any, Any, Any], code: str, year: int | None = None) -> Response[str]:
+    limit_public(request)
     check_year(year)
 
     def run() -> str:
