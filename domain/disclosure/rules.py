@@ -7,6 +7,9 @@ Published (公开字段):
 - 绩效目标: the approved version and its date, the 年度目标, the year's total funds (元) and every
   indicator row with its 指标值, 指标性质 and 度量单位.
 
+The 年度目标 is the one free text published: it is what publishing targets is for (it is written for
+the 部门预算 that is published with it); the declaration's other descriptive sections are not.
+
 Never published: people (项目负责人, evaluators' and reviewers' accounts, anyone's phone), free text
 that may name people (review opinions and comments, reasons, deduction notes, 偏差原因, actual
 values as written, the declaration's descriptive sections), level-3 scores and deductions, and

@@ -10,13 +10,15 @@ from playwright.sync_api import Browser, Page, expect
 from domain.tenants import Role
 from tests.api.conftest import Live
 from tests.api.test_disclosure import REASON, evaluated
-from tests.e2e.conftest import shot, sign_in_link
+from tests.e2e.conftest import accessible, shot, sign_in_link
 
 DISTRICT = "360102"
 NAME = "公开演示项目"
 
 
-def test_publish_see_it_in_public_and_withdraw(page: Page, browser: Browser, live: Live) -> None:
+def test_publish_see_it_in_public_and_withdraw(
+    page: Page, browser: Browser, live: Live, axe_source: str
+) -> None:
     unit = live.token(DISTRICT, Role.PREPARER, Role.EVALUATOR, user="ui.pub")
     reviewer = live.token(DISTRICT, Role.REVIEWER, user="ui.rev")
     with live.client() as http:
@@ -31,6 +33,7 @@ def test_publish_see_it_in_public_and_withdraw(page: Page, browser: Browser, liv
     expect(dialog).to_contain_text("数量指标")
     expect(dialog).not_to_contain_text("周八")  # the deduction's reason is not published
     shot(page, "50-publish-confirm")
+    accessible(page, axe_source, "确认公开")
     dialog.get_by_role("button", name="确认公开").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     live.settle()
@@ -38,6 +41,7 @@ def test_publish_see_it_in_public_and_withdraw(page: Page, browser: Browser, liv
     page.goto(f"{live.url}/ui/tenants/{DISTRICT}/publications")
     row = page.locator("#publications tr", has_text=NAME)
     expect(row).to_contain_text("公开中")
+    accessible(page, axe_source, "信息公开")
 
     visitor = browser.new_page(locale="zh-CN")  # a visitor: a context of its own, never signed in
     visitor.goto(f"{live.url}/public/{DISTRICT}")
@@ -45,6 +49,7 @@ def test_publish_see_it_in_public_and_withdraw(page: Page, browser: Browser, liv
     expect(visitor.locator("main")).to_contain_text(NAME)
     expect(visitor.locator("main")).to_contain_text("96.00")
     shot(visitor, "51-public-page")
+    accessible(visitor, axe_source, "公开页面")
 
     row.get_by_role("button", name="撤回").click()
     withdraw = page.get_by_role("dialog")

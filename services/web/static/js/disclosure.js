@@ -70,6 +70,16 @@ export function publishButton(kind, sourceId, tenant, who, onDone) {
   } }, "公开");
 }
 
+// The list comes from a projection that follows the event log: wait until it shows the register
+// at the version the command answered (as api.js's fresh does for single resources).
+async function caughtUp(code, register, version, tries = 60) {
+  for (let i = 0; i < tries; i++) {
+    const rows = await api(`/api/v1/tenants/${code}/publications`);
+    if (rows.some((r) => r.register_id === register && r.version >= version)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function renderPublications(main, [code], query, who) {
   const year = query.get("year");
   const rows = await api(`/api/v1/tenants/${code}/publications${year ? `?year=${encodeURIComponent(year)}` : ""}`);
@@ -90,9 +100,11 @@ export async function renderPublications(main, [code], query, who) {
         h("td", {}, !p.withdrawn && mayAct ? h("button", { type: "button", onclick: () =>
           askForm(`撤回「${p.project_name}」的${KIND[p.kind]}`, [{ name: "reason", label: "撤回原因", type: "textarea", required: true }],
             async (f) => {
+              let done;
               try {
-                await api(`/api/v1/publications/${p.register_id}/withdraw`, { method: "POST", body: { key: p.key, reason: f.get("reason") } });
+                done = await api(`/api/v1/publications/${p.register_id}/withdraw`, { method: "POST", body: { key: p.key, reason: f.get("reason") } });
               } catch (err) { throw Object.assign(err, { userMessage: explain(err) }); }
+              await caughtUp(code, p.register_id, done.version);
               notice("已撤回");
               await reload();
             }, "撤回") }, "撤回") : null))))) : h("p", {}, "尚无公开信息。"));
