@@ -9,6 +9,7 @@ import psycopg
 from domain.disclosure import Kind
 from domain.ids import declaration_id, project_id
 from domain.tenants import Role
+from projections.core.scope import SET_SCOPE_SQL, listed, load_key
 from projections.disclosure.queries import public, publications
 from services.app.commands.disclosure import Classify, Publish
 from services.app.policy import Caller
@@ -56,5 +57,19 @@ def test_a_live_publication_is_public(database_url: str) -> None:
         [item] = public(conn, "360102", 2024)
         assert item.content.project_code == "CY-1" and item.content.targets_version == 2
         assert public(conn, "360102", 2023) == [] and public(conn, "360103", None) == []
+    with psycopg.connect(database_url) as owner:
+        key = load_key(owner)
+    with psycopg.connect(database_url) as conn:  # the public read's role: rows of its scope only
+        conn.execute("SET ROLE jixiao_reader")
+
+        def seen(table: str) -> set[str]:
+            return {r[0] for r in conn.execute(f"SELECT tenant FROM rm_disclosure.{table}")}
+
+        assert seen("public") == set() and seen("publications") == set()  # no scope: nothing
+        for scope, expected in ((listed(["360103"]), set()), (listed(["360102"]), {"360102"})):
+            conn.execute(SET_SCOPE_SQL, (scope, key.sign(scope)))
+            assert seen("public") == expected and seen("publications") == expected
+        conn.execute(SET_SCOPE_SQL, (listed(["360102"]), "0" * 64))  # unsigned: nothing
+        assert seen("public") == set()
     [text] = [line(p) for p in list_publications(database_url, "360102", 2024)]
     assert "CY-1" in text and "绩效目标" in text and "公开中" in text
