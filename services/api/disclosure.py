@@ -281,7 +281,7 @@ class PublicController(Controller):
     @get(
         "/{code:str}/publications",
         summary="公开查询（无需登录）：单位已公开的信息，按年度",
-        security=[],
+        description="不需要令牌。只返回已公开且未撤回的冻结内容；涉密项目与已撤回的信息不在其中。",
     )
     async def published(
         self, request: Request[Any, Any, Any], code: str, year: int | None = None

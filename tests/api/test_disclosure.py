@@ -168,3 +168,14 @@ def test_targets_published_from_the_preview_and_the_register_in_time(live: Live)
         assert trail[-1]["actor_id"] == "rev.341182" and trail[-1]["role"] == "reviewer"
         page = _ok(http.get(f"/api/v1/public/{county}/publications?year=2021"))
         assert [i["kind"] for i in page["items"]] == ["targets"]
+
+
+def test_the_api_reference_shows_the_public_route_without_sign_in(live: Live) -> None:
+    with live.client() as http:
+        document = _ok(http.get("/api/docs/openapi.json"))
+    public = document["paths"]["/api/v1/public/{code}/publications"]["get"]
+    assert "无需登录" in public["summary"] and "不需要令牌" in public["description"]
+    assert [p["name"] for p in public["parameters"]] == ["code", "year"]
+    publish = document["paths"]["/api/v1/publications"]["post"]
+    examples = publish["requestBody"]["content"]["application/json"]["examples"]
+    assert {e["summary"] for e in examples.values()} >= {"公开已定稿的评价结果"}
