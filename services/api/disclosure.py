@@ -143,7 +143,7 @@ class DisclosureController(Controller):
 
         def run() -> tuple[int, Done]:
             a = app.withdraw_publication(caller, register, data, expected).aggregate
-            return 200, Published(id=str(a.id), version=a.version, key=data.key)
+            return 200, Published(id=str(a.id), version=a.version, key=data.item)
 
         return await run_command(request, run)
 

@@ -288,7 +288,7 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
         (
             "撤回公开的评价结果",
             {
-                "key": "evaluation_result:6c7bfad5-37df-57c5-90c6-07fc5eee0cfd",
+                "item": "evaluation_result:6c7bfad5-37df-57c5-90c6-07fc5eee0cfd",
                 "reason": "数据有误，更正后重新公开",
             },
         )

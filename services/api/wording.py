@@ -163,6 +163,7 @@ LABELS = {
 LABELS.update(
     {
         "classified": "是否涉密",
+        "item": "公开信息（类型:来源编号）",
         "source_id": "公开来源编号（评价或申报表）",
         "source_version": "确认公开的来源版本",
         "targets_version": "公开的绩效目标批复版本",

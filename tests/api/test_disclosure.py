@@ -107,14 +107,14 @@ def test_publish_public_withdraw_classify(live: Live) -> None:
         busy = http.put(f"/api/v1/projects/{project}/classification", headers=reviewer, json=classify)
         assert busy.status_code == 422 and busy.json()["code"] == "project.published", busy.text
         nobody = http.post(
-            f"/api/v1/publications/{first['id']}/withdraw", headers=reviewer, json={"key": first["key"]}
+            f"/api/v1/publications/{first['id']}/withdraw", headers=reviewer, json={"item": first["key"]}
         )
         assert nobody.status_code == 400  # a withdrawal needs its reason
         _ok(
             http.post(
                 f"/api/v1/publications/{first['id']}/withdraw",
                 headers=reviewer,
-                json={"key": first["key"], "reason": "数据有误，更正后重新公开"},
+                json={"item": first["key"], "reason": "数据有误，更正后重新公开"},
             )
         )
         _ok(http.put(f"/api/v1/projects/{project}/classification", headers=reviewer, json=classify))

@@ -40,9 +40,9 @@ class Publish(Struct, forbid_unknown_fields=True):
 
 
 class Withdraw(Struct, forbid_unknown_fields=True):
-    """撤回：key 为公开信息的键（kind:来源编号），reason 为撤回原因."""
+    """撤回：item 为公开信息的键（kind:来源编号），reason 为撤回原因."""
 
-    key: Annotated[str, Meta(min_length=1, max_length=200)]
+    item: Annotated[str, Meta(min_length=1, max_length=200)]
     reason: Reason
 
 
@@ -109,7 +109,7 @@ OPEN_AND_PUBLISH: Create[ProjectDisclosure, Publish, Prepared] = Create(
     make=_open,
 )
 WITHDRAW: Change[ProjectDisclosure, Withdraw, None, None] = Change(
-    "disclosure.withdraw", ProjectDisclosure, lambda d, b, _: d.withdraw(b.key, b.reason)
+    "disclosure.withdraw", ProjectDisclosure, lambda d, b, _: d.withdraw(b.item, b.reason)
 )
 
 

@@ -102,7 +102,7 @@ export async function renderPublications(main, [code], query, who) {
             async (f) => {
               let done;
               try {
-                done = await api(`/api/v1/publications/${p.register_id}/withdraw`, { method: "POST", body: { key: p.key, reason: f.get("reason") } });
+                done = await api(`/api/v1/publications/${p.register_id}/withdraw`, { method: "POST", body: { item: p.key, reason: f.get("reason") } });
               } catch (err) { throw Object.assign(err, { userMessage: explain(err) }); }
               await caughtUp(code, p.register_id, done.version);
               notice("已撤回");
