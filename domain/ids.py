@@ -61,3 +61,8 @@ def recommendation_id(evaluation: UUID) -> UUID:
 def evaluation_report_id(evaluation: UUID) -> UUID:
     """The evaluation report (评价报告) of an evaluation: one per evaluation."""
     return uuid5(NAMESPACE, f"evaluation-report/{evaluation}")
+
+
+def disclosure_id(tenant: str, project: UUID) -> UUID:
+    """A project's publications (信息公开)."""
+    return uuid5(NAMESPACE, f"{tenant}/disclosure/{project}")

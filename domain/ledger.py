@@ -17,7 +17,7 @@ import msgspec
 
 from domain.base import TenantAggregate, check_id
 from domain.context import Meta
-from domain.errors import DomainError, Flag, NotFound
+from domain.errors import DomainError, Flag, InvalidState, NotFound
 from domain.ids import project_id
 from domain.money import format_yuan, rate_pct, to_yuan
 
@@ -149,6 +149,16 @@ class Project(TenantAggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.statement = self.statement
 
+    class ClassificationChanged(TenantAggregate.Event):
+        """标记涉密 / 取消涉密, decided by the bureau itself (with the reason)."""
+
+        classified: bool
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.classified = self.classified
+
+    classified = False  # 涉密: never published (the class default reads older snapshots too)
+
     def __init__(
         self, meta: Meta, code: str, name: str, year: int, department: str, implementing_unit: str, goal: str
     ) -> None:
@@ -191,6 +201,20 @@ class Project(TenantAggregate):
             goal=goal.strip(),
         )
         return project
+
+    def classify(self, classified: bool, reason: str, published: int = 0) -> None:
+        """Mark the project 涉密 (or lift the mark). ``published`` is how many items of it are
+        public: a project cannot be marked while any is — withdraw them first."""
+        if not reason.strip():
+            raise DomainError("标记或取消涉密须说明原因", code="project.reason_missing")
+        if classified == self.classified:
+            raise InvalidState(
+                "项目已标记为涉密" if classified else "项目未标记为涉密",
+                code="project.classification_unchanged",
+            )
+        if classified and published:
+            raise InvalidState(f"项目有 {published} 项公开信息，请先撤回再标记涉密", code="project.published")
+        self._emit(self.ClassificationChanged, reason=reason.strip(), classified=classified)
 
     def record_summary(self, achieved: str) -> None:
         if achieved.strip() != self.achieved:

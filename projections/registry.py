@@ -7,6 +7,7 @@ from projections.access.projection import AccessProjection
 from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
 from projections.cycle.projection import CycleProjection
+from projections.disclosure.projection import DisclosureProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.rectification.projection import RectificationProjection
@@ -24,6 +25,7 @@ NAMES = (
     "cycle",
     "rectification",
     "results",
+    "disclosure",
 )
 
 
@@ -38,6 +40,7 @@ def projection(name: str) -> Projection:
         "cycle": CycleProjection,
         "rectification": RectificationProjection,
         "results": ResultsProjection,
+        "disclosure": DisclosureProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")

@@ -50,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
     re_ = sub.add_parser("reactions", help="平台对事件的反应：评价定稿、整改变化时提出预算建议（结果应用）")
     res = re_.add_subparsers(dest="action", required=True)
     res.add_parser("run", help="持续跟随事件日志（jixiao up 已在后台运行）")
+    dl = sub.add_parser("disclosure", help="信息公开")
+    dls = dl.add_subparsers(dest="action", required=True)
+    dll = dls.add_parser("list", help="列出某单位公开（及已撤回）的信息")
+    dll.add_argument("--tenant", required=True)
+    dll.add_argument("--year", type=int, default=None)
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -191,6 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands.reactor import cmd_reactions_run
 
             return cmd_reactions_run()
+        if args.command == "disclosure":
+            from services.commands.disclosure import cmd_disclosure_list
+
+            return cmd_disclosure_list(args.tenant, args.year)
         if args.command == "template":
             from services.commands import templates as tc
 

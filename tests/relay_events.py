@@ -115,6 +115,7 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     reviewer = Caller("r1", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
     cycle_events(app)
+    disclosure_events(app)
 
 
 def template_events(app: JixiaoApplication, name: str) -> None:
@@ -259,3 +260,16 @@ def account_events(app: JixiaoApplication) -> None:
     token = accounts.issue_token(admin, service.id, IssueToken("预算系统对接", days=30))
     accounts.revoke_token(admin, service.id, token.token_id, WithReason("系统更换"))
     accounts.erase_personal(admin, person.id, WithReason("本人申请删除个人信息"))
+
+
+def disclosure_events(app: JixiaoApplication) -> None:
+    """The district project's approved targets published, withdrawn, the project marked 涉密."""
+    from domain.disclosure import Kind
+    from domain.ids import declaration_id, project_id
+    from services.app.commands.disclosure import Classify, Publish, Withdraw
+
+    reviewer = Caller("r2", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
+    p = project_id("360102", 2024, "CY-1")
+    done = app.publish(reviewer, Publish(Kind.TARGETS, declaration_id("360102", p)))
+    app.withdraw_publication(reviewer, done.aggregate.id, Withdraw(done.result, "依规撤回"))
+    app.classify_project(reviewer, p, Classify(True, "涉及敏感信息"))

@@ -226,5 +226,23 @@ RESULTS_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 CHANGES.update(RESULTS_CHANGES)
 
 
+def _publication(agg: Any, event: Any) -> Any:
+    key = event.key if hasattr(event, "key") else f"{event.kind.value}:{event.source_id}"
+    item = None if agg is None else agg.items.get(key)
+    if item is None:
+        return None
+    return {"kind": item.kind.value, "source_version": item.source_version, "withdrawn": item.withdrawn}
+
+
+# 信息公开: each publish act and withdrawal, and a project's 涉密 mark
+DISCLOSURE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "ProjectDisclosure.Opened": (lambda e: "", _attr("year")),
+    "ProjectDisclosure.Published": (lambda e: f"{e.kind.value}:{e.source_id}", _publication),
+    "ProjectDisclosure.Withdrawn": (lambda e: e.key, _publication),
+    "Project.ClassificationChanged": (lambda e: "", _attr("classified")),
+}
+CHANGES.update(DISCLOSURE_CHANGES)
+
+
 def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
     return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
+from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
 from services.api.examples import document_examples
@@ -58,6 +59,8 @@ def create_app(
             MonitoringController,
             RectificationController,
             ResultsController,
+            DisclosureController,
+            PublicController,
             SessionController,
             OidcController,
             AccountsController,

@@ -19,6 +19,7 @@ from domain.ledger import LedgerStatement
 from domain.targets import Details
 from services.api.bodies import data_type
 from services.app.commands import cycle_inputs as c
+from services.app.commands import disclosure as dc
 from services.app.commands import inputs as i
 from services.app.commands.results import AdoptPolicy, DecideRecommendation
 from services.app.scoring import WhatIf
@@ -350,6 +351,33 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
                 "reason": "重点民生项目，少压减",
             },
         ),
+    ],
+    dc.Publish: [
+        (
+            "公开已定稿的评价结果",
+            {
+                "kind": "evaluation_result",
+                "source_id": "6c7bfad5-37df-57c5-90c6-07fc5eee0cfd",
+                "source_version": 12,
+            },
+        ),
+        (
+            "公开已批复的绩效目标（第 2 版）",
+            {"kind": "targets", "source_id": "0d1c3b5e-9a41-5f1e-8c2a-3f0e5b7d9a21", "targets_version": 2},
+        ),
+    ],
+    dc.Withdraw: [
+        (
+            "撤回公开的评价结果",
+            {
+                "item": "evaluation_result:6c7bfad5-37df-57c5-90c6-07fc5eee0cfd",
+                "reason": "数据有误，更正后重新公开",
+            },
+        )
+    ],
+    dc.Classify: [
+        ("标记涉密", {"classified": True, "reason": "项目内容涉及国家秘密，经本局保密审查确定"}),
+        ("取消涉密", {"classified": False, "reason": "经保密审查解除涉密"}),
     ],
     WhatIf: [
         ("按规则第 2 版重算", {"rule_version": 2}),

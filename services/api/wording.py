@@ -182,6 +182,16 @@ LABELS = {
     "weights": "权重",
     "year": "年度",
 }
+# 信息公开
+LABELS.update(
+    {
+        "classified": "是否涉密",
+        "item": "公开信息（类型:来源编号）",
+        "source_id": "公开来源编号（评价或申报表）",
+        "source_version": "确认公开的来源版本",
+        "targets_version": "公开的绩效目标批复版本",
+    }
+)
 # a label that depends on where the field is
 PATH_LABELS = {
     "rule.kind": "评分规则类型",

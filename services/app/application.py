@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.base import check_numbers
 from domain.context import Actor
+from domain.disclosure import ProjectDisclosure
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
 from domain.ids import project_id, tenant_id
@@ -46,6 +47,7 @@ from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
+from services.app.disclosure import Disclosure
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.rectifying import Rectifying
 from services.app.results import Results
@@ -71,10 +73,11 @@ LABELS: dict[type[Any], str] = {
     Rectification: "整改要求",
     ResultPolicy: "结果应用政策",
     Recommendation: "预算建议",
+    ProjectDisclosure: "公开信息",
 }
 
 
-class JixiaoApplication(Cycle, Rectifying, Results, UnitOfWork):
+class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

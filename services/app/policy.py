@@ -118,6 +118,7 @@ HISTORY = (Role.AUDITOR, Role.REVIEWER, Role.ADMIN)  # audit trails and time tra
 ANY = tuple(Role)
 FINANCE = (Role.FINANCE,)
 MONITOR = (Role.REVIEWER, Role.FINANCE)  # the supervising bureau or the finance side
+DISCLOSE = (Role.REVIEWER, Role.ADMIN)  # who speaks for the bureau in public
 
 ACTIONS: dict[str, Rule] = {
     # commands
@@ -196,6 +197,10 @@ ACTIONS: dict[str, Rule] = {
     "results.revise_policy": Rule(FINANCE, Scope.TENANT_WRITE),
     "results.recommend": Rule(FINANCE, Scope.REGION),
     "results.decide": Rule(FINANCE, Scope.SUPERVISE),  # the finance side above, as for targets
+    # 信息公开: the bureau itself publishes, withdraws, marks 涉密 (docs/disclosure.md)
+    "disclosure.publish": Rule(DISCLOSE, Scope.TENANT_WRITE),
+    "disclosure.withdraw": Rule(DISCLOSE, Scope.TENANT_WRITE),
+    "project.classify": Rule(DISCLOSE, Scope.TENANT_WRITE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -220,6 +225,8 @@ ACTIONS: dict[str, Rule] = {
     "rectification.history": Rule(HISTORY, Scope.READ),
     "results.read": Rule(ANY, Scope.READ),
     "results.history": Rule(HISTORY, Scope.READ),
+    "disclosure.list": Rule(ANY, Scope.READ),
+    "disclosure.history": Rule(HISTORY, Scope.READ),
 }
 
 ROLE_LABEL = {
@@ -325,6 +332,7 @@ _WHAT = {
     "monitoring": "监控",
     "rectification": "整改",
     "results": "预算建议",
+    "disclosure": "公开信息",
 }
 
 

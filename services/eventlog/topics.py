@@ -18,6 +18,7 @@ from typing import Any
 
 from eventsourcing.utils import register_topic
 
+from domain.disclosure import ProjectDisclosure
 from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
 from domain.ledger import Project
@@ -90,6 +91,7 @@ TOPICS = Topics(
         "domain.rectification:Rectification": Rectification,
         "domain.results:ResultPolicy": ResultPolicy,
         "domain.results:Recommendation": Recommendation,
+        "domain.disclosure:ProjectDisclosure": ProjectDisclosure,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -117,6 +119,7 @@ TOPICS = Topics(
             "domain.ledger:Project",
             ("Registered", "EntryRecorded", "StatementRecorded", "SummaryRecorded"),
         ),
+        **_events(Project, "domain.ledger:Project", ("ClassificationChanged",)),
         **_events(IndicatorTemplate, "domain.templates:IndicatorTemplate", ("Published", "Revised")),
         **_events(
             TargetDeclaration,
@@ -172,6 +175,9 @@ TOPICS = Topics(
                 "TemplateAdopted",
                 "ScoreJudged",
             ),
+        ),
+        **_events(
+            ProjectDisclosure, "domain.disclosure:ProjectDisclosure", ("Opened", "Published", "Withdrawn")
         ),
     },
 )

@@ -21,6 +21,7 @@ import msgspec
 
 from domain.base import TenantAggregate
 from domain.context import Meta
+from domain.disclosure import ProjectDisclosure
 from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
@@ -48,6 +49,7 @@ AGGREGATES: dict[type[Any], str] = {
     Rectification: "rectification",
     ResultPolicy: "result_policy",
     Recommendation: "recommendation",
+    ProjectDisclosure: "disclosure",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 

@@ -13,6 +13,7 @@ def web_handlers() -> list[Any]:
     from services.web.api import UiController
     from services.web.cyclexcel import CycleExcelController
     from services.web.excel import ExcelController
+    from services.web.public import public_page
     from services.web.resultsxcel import ResultsExcelController
     from services.web.routes import shell, static_files, vendored
 
@@ -24,4 +25,5 @@ def web_handlers() -> list[Any]:
         ExcelController,
         CycleExcelController,
         ResultsExcelController,
+        public_page,
     ]

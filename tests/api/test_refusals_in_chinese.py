@@ -80,6 +80,7 @@ def _fill(path: str, setup: dict[str, Any]) -> str:
         "rectification": str(uuid.uuid4()),
         "finding_id": "F1",
         "recommendation": str(uuid.uuid4()),
+        "register": str(uuid.uuid4()),
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)

@@ -87,6 +87,7 @@ def test_the_accounts_are_the_last_lines_and_stopped_is_the_very_last(data_dir: 
     assert lines[-1] == "jixiao 已停止。"
     assert lines[-2] == "按 Ctrl-C 停止。"  # not one request logged, nothing of PostgreSQL's stop
     assert not any("/healthz" in line or "pgserver" in line or "INFO" in line for line in lines)
+    assert any("信息公开" in line and "/public/341182" in line for line in lines)  # the demo publishes
 
 
 def test_access_lines_as_json_when_asked(data_dir: Path) -> None:

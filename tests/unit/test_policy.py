@@ -68,6 +68,12 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "monitoring.flag_overdue": (frozenset({R, F}), "region", False),
     "monitoring.decide_alert": (frozenset({F}), "supervise", False),
     "monitoring.read": (ALL, "read", False),
+    # 信息公开: the bureau's reviewer or admin speaks for it; anyone of the bureau (or above) reads
+    "disclosure.publish": (frozenset({R, D}), "tenant_write", False),
+    "disclosure.withdraw": (frozenset({R, D}), "tenant_write", False),
+    "project.classify": (frozenset({R, D}), "tenant_write", False),
+    "disclosure.list": (ALL, "read", False),
+    "disclosure.history": (frozenset({A, R, D}), "read", False),
     **{
         f"rectification.{a}": (frozenset({E, R, F}), "demand", False)
         for a in ("open", "record_finding", "withdraw_finding")

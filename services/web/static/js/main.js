@@ -15,6 +15,7 @@ import { renderTargets, renderTargetList } from "./targets.js";
 import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
 import { renderRectification, renderRectifications } from "./rectification.js";
 import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
+import { renderPublications } from "./disclosure.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -37,6 +38,7 @@ const ROUTES = [
   [/^\/ui\/tenants\/(\d{6})\/recommendations\/?$/, renderRecommendations],
   [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
   [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
+  [/^\/ui\/tenants\/(\d{6})\/publications\/?$/, renderPublications],
 ];
 
 export function go(path) {
@@ -55,6 +57,7 @@ async function header(who) {
     link(`/ui/tenants/${who.tenant}/monitoring`, "运行监控"),
     link(`/ui/tenants/${who.tenant}/rectifications`, "整改"),
     link(`/ui/tenants/${who.tenant}/recommendations`, "结果应用"),
+    link(`/ui/tenants/${who.tenant}/publications`, "信息公开"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
   clear(box,

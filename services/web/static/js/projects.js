@@ -5,6 +5,7 @@ import { api, explain, fresh } from "./api.js";
 import { askForm, clear, h, link, money, notice, pct, shown, when } from "./dom.js";
 import { ENTRY, KIND, SOURCES, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
+import { classificationPanel } from "./disclosure.js";
 
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
 
@@ -18,6 +19,7 @@ export async function renderProject(main, [id], _query, who) {
   const monitoring = await api(`/api/v1/projects/${id}/monitoring`).catch(() => []);
   const rectifications = await api(`/api/v1/projects/${id}/rectifications`).catch(() => []);
   const recommendations = await api(`/api/v1/projects/${id}/recommendations`).catch(() => []);
+  const classification = await classificationPanel(id, ledger.tenant, who, () => renderProject(main, [id], _query, who));
   const rerender = async (version) => {
     await fresh(`/api/v1/projects/${id}/ledger`, version);
     return renderProject(main, [id], _query, who);
@@ -42,6 +44,7 @@ export async function renderProject(main, [id], _query, who) {
       link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} · ${e.evaluator}`),
       ` ${e.total}（${e.grade}），${STATUS[e.status] || e.status}`))) : h("p", {}, "尚无评价"),
     has(who, "preparer", "evaluator") ? startEvaluation(id, bureau ? bureau.name : "") : null,
+    classification,
     changes ? ledgerHistory(changes) : null);
 }
 

@@ -11,6 +11,7 @@ import { formHead, formTable, fundsGrid, goals, signLines } from "./scoretable.j
 import { exportButton, importControl, importResult } from "./excel.js";
 import { judgeButton, lineageButton, whatIfPanel } from "./lineage.js";
 import { rectifyButton } from "./rectification.js";
+import { publishButton } from "./disclosure.js";
 
 const EDITABLE = ["draft", "returned"];
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
@@ -113,6 +114,7 @@ export async function renderScorecard(main, [id], query, who) {
       h("span", { class: "muted" }, `第 ${card.version} 版`)),
     h("div", { class: "toolbar no-print" },
       lifecycle(card, who, travelling, command, inDialog, fail),
+      card.status === "finalized" && !travelling ? publishButton("evaluation_result", id, card.tenant, who) : null,
       timeline !== null ? [link(`/ui/evaluations/${id}/history`, "变更历史"), " "] : null,
       link(`/ui/evaluations/${id}/print${suffix}`, "打印版"), " ",
       exportButton(base, fail),

@@ -9,6 +9,7 @@ import { askForm, clear, h, link, money, notice, shown } from "./dom.js";
 import { has } from "./labels.js";
 import { go } from "./main.js";
 import { exportButton } from "./excel.js";
+import { publishButton } from "./disclosure.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -52,6 +53,7 @@ export async function renderTargets(main, [projectId], query, who) {
     d.flags.length ? h("ul", { class: "flags", "aria-label": "提示" }, d.flags.map((f) => h("li", {}, f.message))) : null,
     returnedNote(d),
     h("div", { class: "toolbar no-print" }, exportButton(base, (err) => notice(explain(err))),
+      d.status === "approved" ? publishButton("targets", d.declaration_id, d.tenant, who) : null,
       editable ? importTargets(base, () => renderTargets(main, [projectId], query, who)) : null),
     detailsTable(d.details),
     editable ? h("div", { class: "toolbar no-print" },

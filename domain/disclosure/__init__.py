@@ -1,0 +1,14 @@
+"""信息公开 (disclosure): a project's publications — what was published, from which version, frozen
+(``aggregate``); which fields are published is a pure rule (``rules``)."""
+
+from domain.disclosure.aggregate import ProjectDisclosure
+from domain.disclosure.values import (
+    KIND_LABEL,
+    Content,
+    Kind,
+    Publication,
+    ScoreRow,
+    TargetRow,
+)
+
+__all__ = ["KIND_LABEL", "Content", "Kind", "ProjectDisclosure", "Publication", "ScoreRow", "TargetRow"]
