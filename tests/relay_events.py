@@ -13,6 +13,7 @@ from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.monitoring import Likelihood, Resolution
 from domain.rectification import Measure, Rectification, SourceKind
+from domain.reporting import Engagement, Member
 from domain.results import DEFAULT_RULES, Advice, Band, Decision, Outcome, Rules
 from domain.rules import Judgement
 from domain.targets import Details, Grade, Stage, TargetIndicator
@@ -60,6 +61,7 @@ from services.app.commands.inputs import (
     StartEvaluation,
     WithReason,
 )
+from services.app.commands.reporting import WriteSection
 from services.app.commands.results import AdoptPolicy, DecideRecommendation, RevisePolicy
 from services.app.policy import Caller
 from services.app.reactions import service
@@ -229,6 +231,17 @@ def results_events(app: JixiaoApplication) -> None:
     app.recommend(service("relay-test"), ev)
     changed = DecideRecommendation(Decision.CHANGED, Outcome(Advice.CUT, Decimal(5)), "财力紧张，压减 5%")
     app.decide_recommendation(finance, made.id, changed)
+    report_events(app, ev, city)
+
+
+def report_events(app: JixiaoApplication, evaluation: UUID, writer: Caller) -> None:
+    """The evaluation's report: started, its engagement data, one part of the outline written."""
+    app.start_report_of(writer, evaluation)
+    team = (Member("张某", "组长", "高级经济师"),)
+    app.record_engagement(
+        writer, evaluation, Engagement("南昌市医疗保障局", "南昌市医疗保障局", team, method="比较法")
+    )
+    app.write_section(writer, evaluation, "suggestions", WriteSection("加快预算执行进度。"))
 
 
 PASSWORD = "Relay-test-2026!"

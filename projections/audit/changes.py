@@ -225,6 +225,17 @@ RESULTS_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 }
 CHANGES.update(RESULTS_CHANGES)
 
+# 评价报告: the engagement data, each part of the outline by its key (the text before and after)
+REPORT_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "EvaluationReport.Started": (lambda e: "", _attr("project_name", "year")),
+    "EvaluationReport.EngagementRecorded": (lambda e: "", _attr("engagement")),
+    "EvaluationReport.SectionWritten": (
+        lambda e: e.key,
+        lambda a, e: None if a is None else a.sections.get(e.key),
+    ),
+}
+CHANGES.update(REPORT_CHANGES)
+
 
 def _publication(agg: Any, event: Any) -> Any:
     key = event.key if hasattr(event, "key") else f"{event.kind.value}:{event.source_id}"

@@ -33,6 +33,7 @@ from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
 from services.api.rectification import RectificationController
+from services.api.reporting import ReportingController
 from services.api.results import ResultsController
 from services.api.scoring import ScoringController
 from services.api.targets import TargetsController
@@ -58,6 +59,7 @@ def create_app(
             TargetsController,
             MonitoringController,
             RectificationController,
+            ReportingController,
             ResultsController,
             DisclosureController,
             PublicController,

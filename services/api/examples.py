@@ -16,11 +16,13 @@ from litestar.routes import HTTPRoute
 
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerStatement
+from domain.reporting import Engagement
 from domain.targets import Details
 from services.api.bodies import data_type
 from services.app.commands import cycle_inputs as c
 from services.app.commands import disclosure as dc
 from services.app.commands import inputs as i
+from services.app.commands.reporting import WriteSection
 from services.app.commands.results import AdoptPolicy, DecideRecommendation
 from services.app.scoring import WhatIf
 
@@ -378,6 +380,28 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
     dc.Classify: [
         ("标记涉密", {"classified": True, "reason": "项目内容涉及国家秘密，经本局保密审查确定"}),
         ("取消涉密", {"classified": False, "reason": "经保密审查解除涉密"}),
+    ],
+    Engagement: [
+        (
+            "第三方评价的工作信息",
+            {
+                "commissioner": "南昌市医疗保障局",
+                "implementer": "江西某会计师事务所有限公司",
+                "team": [
+                    {"name": "张某", "duty": "组长", "title": "注册会计师"},
+                    {"name": "李某", "duty": "成员", "title": "高级经济师"},
+                ],
+                "period_start": "2025-03-01",
+                "period_end": "2025-04-15",
+                "report_date": "2025-04-20",
+                "method": "比较法、因素分析法、公众评判法",
+                "fieldwork": "3 月 10 日至 14 日赴项目单位现场核查，抽查 30 份报销凭证",
+                "checklist": ["资金拨付凭证", "宣传活动签到表", "满意度问卷"],
+            },
+        ),
+    ],
+    WriteSection: [
+        ("撰写“有关建议”", {"text": "一、加快预算执行进度。\n二、完善绩效指标，细化可衡量的指标值。"}),
     ],
     WhatIf: [
         ("按规则第 2 版重算", {"rule_version": 2}),

@@ -15,6 +15,16 @@ from collections.abc import Callable
 
 # every field of every request body and every query parameter, in the words of the forms
 LABELS = {
+    "checklist": "访谈与核查清单",
+    "commissioner": "委托单位",
+    "duty": "分工",
+    "fieldwork": "现场工作计划",
+    "implementer": "评价机构",
+    "method": "评价方法",
+    "period_start": "评价工作开始日期",
+    "report_date": "报告日期",
+    "team": "评价工作组",
+    "title": "职称或单位",
     "advice": "预算建议",
     "cut_pct": "压减比例",
     "decision": "财政决定",

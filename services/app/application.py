@@ -28,6 +28,7 @@ from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.reporting import EvaluationReport
 from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
@@ -50,6 +51,7 @@ from services.app.cycle import Cycle
 from services.app.disclosure import Disclosure
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.rectifying import Rectifying
+from services.app.reporting import Reporting
 from services.app.results import Results
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
@@ -74,10 +76,11 @@ LABELS: dict[type[Any], str] = {
     ResultPolicy: "结果应用政策",
     Recommendation: "预算建议",
     ProjectDisclosure: "公开信息",
+    EvaluationReport: "评价报告",
 }
 
 
-class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, UnitOfWork):
+class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, Reporting, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

@@ -197,6 +197,8 @@ ACTIONS: dict[str, Rule] = {
     "results.revise_policy": Rule(FINANCE, Scope.TENANT_WRITE),
     "results.recommend": Rule(FINANCE, Scope.REGION),
     "results.decide": Rule(FINANCE, Scope.SUPERVISE),  # the finance side above, as for targets
+    # 评价报告: written by whoever writes the evaluation (a firm through its grant)
+    "report.write": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     # 信息公开: the bureau itself publishes, withdraws, marks 涉密 (docs/disclosure.md)
     "disclosure.publish": Rule(DISCLOSE, Scope.TENANT_WRITE),
     "disclosure.withdraw": Rule(DISCLOSE, Scope.TENANT_WRITE),

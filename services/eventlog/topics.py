@@ -24,6 +24,7 @@ from domain.evaluation import events as evaluation_events
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.reporting import EvaluationReport
 from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
@@ -89,6 +90,7 @@ TOPICS = Topics(
         "domain.monitoring:MonitoringRound": MonitoringRound,
         "domain.monitoring:MonitoringReport": MonitoringReport,
         "domain.rectification:Rectification": Rectification,
+        "domain.reporting:EvaluationReport": EvaluationReport,
         "domain.results:ResultPolicy": ResultPolicy,
         "domain.results:Recommendation": Recommendation,
         "domain.disclosure:ProjectDisclosure": ProjectDisclosure,
@@ -153,6 +155,11 @@ TOPICS = Topics(
                 "Reviewed",
                 "OverdueWarned",
             ),
+        ),
+        **_events(
+            EvaluationReport,
+            "domain.reporting:EvaluationReport",
+            ("Started", "EngagementRecorded", "SectionWritten"),
         ),
         **_events(ResultPolicy, "domain.results:ResultPolicy", ("Adopted", "Revised")),
         **_events(Recommendation, "domain.results:Recommendation", ("Made", "Remade", "Decided")),

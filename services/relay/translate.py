@@ -26,6 +26,7 @@ from domain.evaluation import Evaluation
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.reporting import EvaluationReport
 from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
@@ -47,6 +48,7 @@ AGGREGATES: dict[type[Any], str] = {
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
     Rectification: "rectification",
+    EvaluationReport: "evaluation_report",
     ResultPolicy: "result_policy",
     Recommendation: "recommendation",
     ProjectDisclosure: "disclosure",

@@ -29,6 +29,7 @@ BODILESS = {
     ("post", "/api/v1/monitoring/rounds/{round_id}/check"),
     ("post", "/api/v1/monitoring/rounds/{round_id}/projects/{project_id}/report"),
     ("post", "/api/v1/tenants/{code}/rectifications/check"),
+    ("post", "/api/v1/evaluations/{evaluation_id}/report"),
 }
 
 

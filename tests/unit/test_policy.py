@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
         for a in ("apply_deduction", "revise_deduction", "withdraw_deduction", "judge_score")
     },
     **{f"evaluation.{a}": (frozenset({R}), "evaluation", True) for a in ("return", "finalize", "reopen")},
+    "report.write": (frozenset({P, E}), "evaluation", True),
     "me.read": (ALL, "platform", True),
     "tenant.read": (ALL, "read", False),
     "tenant.list_evaluations": (ALL, "read", False),

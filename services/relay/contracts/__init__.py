@@ -21,7 +21,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.relay.contracts import accounts, cycle, disclosure, payloads, rectification, results
+from services.relay.contracts import accounts, cycle, disclosure, payloads, rectification, reporting, results
 from services.relay.contracts.payloads import (
     DeductionApplied,
     IntegrityCheckpoint,
@@ -63,6 +63,7 @@ EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
     **cycle.TYPES,
     **rectification.TYPES,
     **results.TYPES,
+    **reporting.TYPES,
     **disclosure.TYPES,
 }
 

@@ -15,6 +15,7 @@ import { renderTargets, renderTargetList } from "./targets.js";
 import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
 import { renderRectification, renderRectifications } from "./rectification.js";
 import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
+import { renderReport as renderEvaluationReport } from "./report.js";
 import { renderPublications } from "./disclosure.js";
 
 const ROUTES = [
@@ -25,6 +26,7 @@ const ROUTES = [
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/?$/, renderScorecard],
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/history\/?$/, renderHistory],
   [/^\/ui\/evaluations\/([0-9a-f-]{36})\/print\/?$/, renderPrint],
+  [/^\/ui\/evaluations\/([0-9a-f-]{36})\/report\/?$/, renderEvaluationReport],
   [/^\/ui\/tenants\/(\d{6})\/accounts\/?$/, renderAccounts],
   [/^\/ui\/me\/?$/, renderMe],
   [/^\/ui\/projects\/([0-9a-f-]{36})\/targets\/?$/, renderTargets],

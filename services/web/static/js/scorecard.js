@@ -117,6 +117,7 @@ export async function renderScorecard(main, [id], query, who) {
       card.status === "finalized" && !travelling ? publishButton("evaluation_result", id, card.tenant, who) : null,
       timeline !== null ? [link(`/ui/evaluations/${id}/history`, "变更历史"), " "] : null,
       link(`/ui/evaluations/${id}/print${suffix}`, "打印版"), " ",
+      link(`/ui/evaluations/${id}/report`, "评价报告"), " ",
       exportButton(base, fail),
       mayEdit ? importControl(base, id, fail, reload) : null),
     reviewNotes(card, reviews),
