@@ -7,12 +7,13 @@ from projections.access.projection import AccessProjection
 from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
 from projections.cycle.projection import CycleProjection
+from projections.evidence.projection import EvidenceProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
-NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access", "cycle")
+NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access", "cycle", "evidence")
 
 
 def projection(name: str) -> Projection:
@@ -24,6 +25,7 @@ def projection(name: str) -> Projection:
         "integrity": IntegrityProjection,
         "access": AccessProjection,
         "cycle": CycleProjection,
+        "evidence": EvidenceProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")

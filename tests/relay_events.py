@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from domain.context import Actor
 from domain.evaluation import EvaluationKind
@@ -104,6 +105,7 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     reviewer = Caller("r1", "360102", frozenset({Role.REVIEWER}), correlation_id="relay-test")
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
     cycle_events(app)
+    evidence_events(app, evaluation, key)
 
 
 def template_events(app: JixiaoApplication, name: str) -> None:
@@ -206,3 +208,15 @@ def account_events(app: JixiaoApplication) -> None:
     token = accounts.issue_token(admin, service.id, IssueToken("预算系统对接", days=30))
     accounts.revoke_token(admin, service.id, token.token_id, WithReason("系统更换"))
     accounts.erase_personal(admin, person.id, WithReason("本人申请删除个人信息"))
+
+
+def evidence_events(app: JixiaoApplication, evaluation: Any, key: str) -> None:
+    """A file attached to an indicator, then removed (the file's bytes never leave the platform)."""
+    from domain.evidence import EvidenceTarget, TargetKind
+    from services.app.evidence import Stored
+
+    evaluator = Caller("e1", "360102", frozenset({Role.EVALUATOR}), correlation_id="relay-test")
+    target = EvidenceTarget(TargetKind.INDICATOR, evaluation, key)
+    stored = Stored("5e" * 32, 2048, "application/pdf", "评分依据.pdf")
+    evidence, attachment = app.attach_evidence(evaluator, target, stored, "评分依据")
+    app.detach_evidence(evaluator, evidence.id, attachment, "上传错了文件")

@@ -169,5 +169,18 @@ CYCLE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 CHANGES.update(CYCLE_CHANGES)
 
 
+def _target(e: Any) -> str:
+    return f"{e.target.kind.value}:{e.target.key}"
+
+
+# 佐证材料: the attachment (name, hash, size, removed or not) as it stood before and after
+EVIDENCE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "EvidenceFile.Opened": (_target, lambda a, e: None),
+    "EvidenceFile.Attached": (_target, _in("attachments", lambda e: e.attachment_id)),
+    "EvidenceFile.Detached": (_target, _in("attachments", lambda e: e.attachment_id)),
+}
+CHANGES.update(EVIDENCE_CHANGES)
+
+
 def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
     return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

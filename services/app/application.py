@@ -22,6 +22,7 @@ from domain.base import check_numbers
 from domain.context import Actor
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
+from domain.evidence import EvidenceFile
 from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
@@ -44,6 +45,7 @@ from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
+from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
@@ -64,10 +66,11 @@ LABELS: dict[type[Any], str] = {
     TargetDeclaration: "绩效目标申报表",
     MonitoringRound: "监控轮次",
     MonitoringReport: "项目监控表",
+    EvidenceFile: "佐证材料",
 }
 
 
-class JixiaoApplication(Cycle, UnitOfWork):
+class JixiaoApplication(Cycle, EvidenceCommands, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

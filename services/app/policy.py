@@ -177,6 +177,13 @@ ACTIONS: dict[str, Rule] = {
     "monitoring.flag_overdue": Rule(MONITOR, Scope.REGION),  # … which flags projects across its region
     "monitoring.resolve_alert": Rule(PREPARE, Scope.TENANT_WRITE),
     "monitoring.decide_alert": Rule(FINANCE, Scope.SUPERVISE),
+    # 佐证材料: attached or removed by whoever may edit what it is attached to (EVIDENCE_EDIT);
+    # the routes' guards take any role that may edit one of them
+    "evidence.attach": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evidence.detach": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evidence.edit_indicator": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evidence.edit_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evidence.edit_ledger_entry": Rule(PREPARE, Scope.TENANT_WRITE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -197,6 +204,15 @@ ACTIONS: dict[str, Rule] = {
     "targets.read": Rule(ANY, Scope.READ),
     "targets.history": Rule(HISTORY, Scope.READ),
     "monitoring.read": Rule(ANY, Scope.READ),
+    "evidence.read": Rule(ANY, Scope.READ, third_party=True),
+}
+
+# the action that decides who may attach evidence to (or remove it from) each kind of thing:
+# the same roles and scope as editing the thing itself (finding / rectification: not yet)
+EVIDENCE_EDIT = {
+    "indicator": "evidence.edit_indicator",  # as evaluation.record_actual
+    "deduction": "evidence.edit_deduction",  # as evaluation.apply_deduction
+    "ledger_entry": "evidence.edit_ledger_entry",  # as project.record_entry
 }
 
 ROLE_LABEL = {
@@ -294,6 +310,7 @@ _WHAT = {
     "evaluation": "评价",
     "targets": "绩效目标",
     "monitoring": "监控",
+    "evidence": "佐证材料",
 }
 
 

@@ -20,6 +20,7 @@ from eventsourcing.utils import register_topic
 
 from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
+from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.targets import TargetDeclaration
@@ -85,6 +86,7 @@ TOPICS = Topics(
         "domain.targets:TargetDeclaration": TargetDeclaration,
         "domain.monitoring:MonitoringRound": MonitoringRound,
         "domain.monitoring:MonitoringReport": MonitoringReport,
+        "domain.evidence:EvidenceFile": EvidenceFile,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -153,6 +155,7 @@ TOPICS = Topics(
                 "ScoreJudged",
             ),
         ),
+        **_events(EvidenceFile, "domain.evidence:EvidenceFile", ("Opened", "Attached", "Detached")),
     },
 )
 TOPICS.register_with_library()

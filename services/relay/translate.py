@@ -22,6 +22,7 @@ import msgspec
 from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.evaluation import Evaluation
+from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.targets import TargetDeclaration
@@ -43,6 +44,7 @@ AGGREGATES: dict[type[Any], str] = {
     TargetDeclaration: "targets",
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
+    EvidenceFile: "evidence",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 

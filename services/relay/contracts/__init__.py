@@ -21,7 +21,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.relay.contracts import accounts, cycle, payloads
+from services.relay.contracts import accounts, cycle, evidence, payloads
 from services.relay.contracts.payloads import (
     DeductionApplied,
     IntegrityCheckpoint,
@@ -57,7 +57,12 @@ class CheckpointMessage(Message, frozen=True, kw_only=True, tag="integrity.check
 
 
 # message type → (payload, contract version). Bump a version only by adding defaulted fields.
-EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {**payloads.TYPES, **accounts.TYPES, **cycle.TYPES}
+EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
+    **payloads.TYPES,
+    **accounts.TYPES,
+    **cycle.TYPES,
+    **evidence.TYPES,
+}
 
 
 def _class_name(type_name: str) -> str:
