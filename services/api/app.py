@@ -21,6 +21,7 @@ from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
+from services.api.evidence import EvidenceController
 from services.api.examples import document_examples
 from services.api.history import HistoryController
 from services.api.middleware import observe
@@ -60,6 +61,7 @@ def create_app(
             ProjectController,
             EvaluationController,
             HistoryController,
+            EvidenceController,
             OpsController,
             docs_asset,
             *([BenchController] if bench_endpoints else []),

@@ -44,6 +44,13 @@ class Owner:
     target: Target  # for the policy
 
 
+def edit_action(target: EvidenceTarget) -> str:
+    try:
+        return EVIDENCE_EDIT[target.kind.value]
+    except KeyError:
+        raise DomainError("问题与整改的佐证材料将随整改功能开放", code="evidence.kind_not_open") from None
+
+
 class EvidenceCommands:
     """Needs ``authorize``, ``load``, ``create``, ``change`` and ``log`` (the application)."""
 
@@ -86,13 +93,18 @@ class EvidenceCommands:
             return Owner(p.tenant, Target(p.tenant))
         raise DomainError("问题与整改的佐证材料将随整改功能开放", code="evidence.kind_not_open")
 
+    def may_attach(self, caller: Caller, target: EvidenceTarget) -> Role:
+        """The policy's decision on attaching to ``target`` (``NotFound``, ``Forbidden``): asked
+        before a file is stored, so a refused caller leaves no blob behind."""
+        return self.authorize(caller, edit_action(target), self.evidence_owner(target).target)
+
     def attach_evidence(
         self, caller: Caller, target: EvidenceTarget, file: Stored, note: str = ""
     ) -> tuple[EvidenceFile, str]:
         """Record ``file`` (stored already) as attached to ``target``: (the target's evidence, the
         attachment's id)."""
         owner = self.evidence_owner(target)
-        role = self.authorize(caller, EVIDENCE_EDIT[target.kind.value], owner.target)
+        role = self.authorize(caller, edit_action(target), owner.target)
         actor = self._actor(caller, role)
         eid = evidence_id(owner.tenant, target)
         made: list[str] = []
