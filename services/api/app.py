@@ -21,7 +21,7 @@ from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
-from services.api.evidence import EvidenceController
+from services.api.evidence import EvidenceController, document_upload
 from services.api.examples import document_examples
 from services.api.history import HistoryController
 from services.api.middleware import observe
@@ -88,4 +88,5 @@ def create_app(
     api.state.oidc = oidc
     document_problems(api)
     document_examples(api)
+    document_upload(api)
     return api

@@ -16,9 +16,9 @@ from uuid import UUID
 
 import msgspec
 from anyio import to_thread
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Litestar, Request, Response, get, post
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIMediaType, OpenAPIType, RequestBody, Schema
 from litestar.response import Stream
-from msgspec import Struct
 from multipart import (  # type: ignore[import-untyped]
     MultipartError,
     MultipartSegment,
@@ -33,23 +33,18 @@ from domain.ledger import Project
 from projections.evidence.queries import EvidenceRow, evidence_of_owner
 from services.api.plumbing import Platform, allowed, platform_of, read_models
 from services.api.problems import Problem
+from services.app.commands.inputs import WithReason
 from services.app.commands.spec import target_of
 from services.app.evidence import Stored
 from services.app.policy import Caller, Target
 from services.evidence.config import Evidence
 from services.evidence.intake import Receiver, accept
-from services.evidence.kinds import Refused
+from services.evidence.kinds import ALLOWED, Refused
 from services.evidence.port import BlobMissing
 
 MAX_NOTE = 500
 _OVERHEAD = 64 * 1024  # the multipart envelope around the file: boundaries, headers, the note
 _TEXT = frozenset("\t\n\r")
-
-
-class RemoveEvidence(Struct, forbid_unknown_fields=True):
-    """移除佐证材料：原因必填（文件本身保留，历史可查）。"""
-
-    reason: str
 
 
 def _evidence(platform: Platform) -> Evidence:
@@ -303,7 +298,7 @@ class EvidenceController(Controller):
         caller: Caller,
         evidence_id: UUID,
         attachment_id: str,
-        data: RemoveEvidence,
+        data: WithReason,
     ) -> dict[str, Any]:
         app = platform_of(request).app
 
@@ -312,3 +307,33 @@ class EvidenceController(Controller):
             return {"evidence_id": str(e.id), "attachment_id": attachment_id, "version": e.version}
 
         return await to_thread.run_sync(run)
+
+
+UPLOAD_PATH = "/api/v1/evidence/{kind}/{owner}/{key}"
+
+
+def document_upload(api: Litestar) -> None:
+    """The upload's multipart body in the OpenAPI document (the handler reads the stream itself,
+    so Litestar cannot describe it): a ``file`` and an optional ``note``."""
+    item = (api.openapi_schema.paths or {}).get(UPLOAD_PATH)
+    operation = item.post if item is not None else None
+    if operation is None:
+        return
+    operation.request_body = RequestBody(
+        required=True,
+        description=f"一个文件（可上传：{ALLOWED}；大小上限见 JIXIAO_EVIDENCE_MAX_MB，默认 20 MB）",
+        content={
+            "multipart/form-data": OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    required=["file"],
+                    properties={
+                        "file": Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+                        "note": Schema(
+                            type=OpenAPIType.STRING, max_length=MAX_NOTE, description="说明（可选）"
+                        ),
+                    },
+                )
+            )
+        },
+    )

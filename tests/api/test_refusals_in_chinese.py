@@ -77,6 +77,8 @@ def _fill(path: str, setup: dict[str, Any]) -> str:
         "round_id": str(uuid.uuid4()),
         "report": str(uuid.uuid4()),
         "warning_id": "overdue",
+        "evidence_id": str(uuid.uuid4()),
+        "attachment_id": "f1",
     }
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
