@@ -54,9 +54,10 @@ export function evidenceButton(target, mayEdit, counts) {
 export function openEvidence(target, mayEdit, button = null) {
   const path = `/api/v1/evidence/${target.kind}/${target.owner}/${encodeURIComponent(target.key)}`;
   const problem = h("p", { class: "alert", role: "alert", hidden: true });
+  const status = h("p", { class: "ok", role: "status" });
   const list = h("ul", { class: "evidence-list", "aria-label": "已附佐证材料" });
   const dialog = h("dialog", { class: "evidence-panel", "aria-label": `${target.label}的佐证材料` });
-  const show = (err) => { problem.hidden = false; problem.textContent = explain(err); };
+  const show = (err) => { status.textContent = ""; problem.hidden = false; problem.textContent = explain(err); };
 
   const refresh = async () => {
     const listed = await api(path);
@@ -105,12 +106,10 @@ export function openEvidence(target, mayEdit, button = null) {
       const made = await upload(path, data);
       uploadForm.reset();
       await refresh();
-      problem.hidden = false;
-      problem.setAttribute("role", "status");
-      problem.textContent = `已上传「${made.name}」（SHA-256 ${made.sha256.slice(0, 12)}…）`;
-    } catch (err) { problem.setAttribute("role", "alert"); show(err); }
+      status.textContent = `已上传「${made.name}」（SHA-256 ${made.sha256.slice(0, 12)}…）`;
+    } catch (err) { show(err); }
   });
-  dialog.append(h("h2", {}, `${target.label}的佐证材料`), problem, list, mayEdit ? uploadForm : null,
+  dialog.append(h("h2", {}, `${target.label}的佐证材料`), problem, status, list, mayEdit ? uploadForm : null,
     h("div", { class: "actions" }, h("button", { type: "button", onclick: () => dialog.close() }, "关闭")));
   dialog.addEventListener("close", () => { dialog.remove(); button?.focus(); });
   document.body.append(dialog);
