@@ -30,6 +30,7 @@ from domain.errors import NotFound
 from domain.evaluation import Evaluation
 from domain.evidence import KIND_LABEL, Attachment, EvidenceFile, EvidenceTarget, TargetKind
 from domain.ledger import Project
+from projections.audit.queries import Change, timeline
 from projections.evidence.queries import EvidenceRow, evidence_of_owner
 from services.api.plumbing import Platform, allowed, platform_of, read_models
 from services.api.problems import Problem
@@ -285,6 +286,22 @@ class EvidenceController(Controller):
                 "ETag": f'"{a.sha256}"',
             },
         )
+
+    @get(
+        "/evidence/{evidence_id:uuid}/history",
+        summary="佐证材料的变更记录（谁在何时附上、移除，原因）",
+        guards=[allowed("evidence.history")],
+    )
+    async def history(
+        self, request: Request[Any, Any, Any], caller: Caller, evidence_id: UUID
+    ) -> list[Change]:
+        platform = platform_of(request)
+
+        def run() -> list[Change]:
+            e = platform.app.read_evidence(caller, evidence_id, action="evidence.history")
+            return read_models(platform, caller, lambda c: timeline(c, evidence_id), [e.tenant])
+
+        return await to_thread.run_sync(run)
 
     @post(
         "/evidence/{evidence_id:uuid}/files/{attachment_id:str}/remove",

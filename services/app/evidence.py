@@ -145,10 +145,13 @@ class EvidenceCommands:
         its files (they stay readable and removable)."""
         return self._owner_for_read(evidence.target)
 
-    def read_evidence(self, caller: Caller, evidence: UUID, version: int | None = None) -> EvidenceFile:
-        """A target's evidence, if the caller may read what it is attached to."""
+    def read_evidence(
+        self, caller: Caller, evidence: UUID, version: int | None = None, action: str = "evidence.read"
+    ) -> EvidenceFile:
+        """A target's evidence, if the caller may read what it is attached to (``action``:
+        ``evidence.history`` for its audit trail)."""
         e = self.load(EvidenceFile, evidence, version)
-        self.authorize(caller, "evidence.read", self.evidence_owner_or_gone(e).target)
+        self.authorize(caller, action, self.evidence_owner_or_gone(e).target)
         return e
 
     def evidence_of(self, caller: Caller, target: EvidenceTarget) -> EvidenceFile | None:

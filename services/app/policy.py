@@ -205,6 +205,7 @@ ACTIONS: dict[str, Rule] = {
     "targets.history": Rule(HISTORY, Scope.READ),
     "monitoring.read": Rule(ANY, Scope.READ),
     "evidence.read": Rule(ANY, Scope.READ, third_party=True),
+    "evidence.history": Rule(HISTORY, Scope.READ, third_party=True),
 }
 
 # the action that decides who may attach evidence to (or remove it from) each kind of thing:

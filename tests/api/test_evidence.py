@@ -194,3 +194,20 @@ def test_bad_input_is_a_chinese_4xx(live: Live, targets: dict[str, str]) -> None
             assert 400 <= r.status_code < 500, (r.request.url, r.status_code, r.text)
             assert any("\u4e00" <= c <= "\u9fff" for c in r.json()["detail"]), r.text
         assert http.get(f"/api/v1/evidence/indicator/{ev}/1.1").status_code == 401
+
+
+def test_the_size_limit_is_the_evidence_settings_not_the_1_mib_of_json(
+    live: Live, targets: dict[str, str]
+) -> None:
+    unit = live.token(DISTRICT, Role.EVALUATOR, user="evaluator.360102")
+    url = f"/api/v1/evidence/indicator/{targets['evaluation']}/1.1"
+    with live.client() as http:
+        big = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024)
+        r = _upload(http, unit, url, big, "扫描件.pdf", "application/pdf")
+        assert r.status_code == 201, r.text
+        events, blobs = live.events(), _blobs()
+        too_big = b"%PDF-1.4\n" + b"1" * (20 * 1024 * 1024)
+        r = _upload(http, unit, url, too_big, "太大.pdf", "application/pdf")
+        assert r.status_code == 413 and r.json()["code"] == "evidence.too_large", r.text
+        assert "20 MB" in r.json()["detail"]
+        assert live.events() == events and _blobs() == blobs

@@ -228,3 +228,12 @@ def test_evidence_on_a_ledger_entry(app: JixiaoApplication) -> None:
         app.attach_evidence(CITY, target, Stored("cd" * 32, 1, "image/png", "x.png"))
     with pytest.raises(DomainError, match="整改"):
         app.attach_evidence(COUNTY, EvidenceTarget(TargetKind.FINDING, p.id, "x"), FILE)
+
+
+def test_a_download_is_named_with_the_display_name() -> None:
+    from services.api.evidence import content_disposition
+
+    header = content_disposition('评分 "依据".pdf')
+    assert header.startswith('attachment; filename="')
+    assert '"' not in header.split('filename="', 1)[1].split('";', 1)[0]
+    assert header.endswith("filename*=UTF-8''%E8%AF%84%E5%88%86%20%22%E4%BE%9D%E6%8D%AE%22.pdf")

@@ -110,6 +110,7 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "evidence.edit_deduction": (frozenset({E}), "evaluation", True),
     "evidence.edit_ledger_entry": (frozenset({P, E}), "tenant_write", False),
     "evidence.read": (ALL, "read", True),
+    "evidence.history": (frozenset({A, R, D}), "read", True),
 }
 ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
 TARGETS = {
