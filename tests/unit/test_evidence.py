@@ -237,3 +237,18 @@ def test_a_download_is_named_with_the_display_name() -> None:
     assert header.startswith('attachment; filename="')
     assert '"' not in header.split('filename="', 1)[1].split('";', 1)[0]
     assert header.endswith("filename*=UTF-8''%E8%AF%84%E5%88%86%20%22%E4%BE%9D%E6%8D%AE%22.pdf")
+
+
+def test_the_demo_attaches_its_files_once() -> None:
+    from pathlib import Path as P
+
+    from services.commands.demo import seed_demo
+    from services.commands.demo_evidence import seed_evidence
+    from tests.support import quick_accounts
+
+    a = build_in_memory()
+    seed_demo(a, P(__file__).resolve().parents[2] / "reports", quick_accounts(a))
+    store = MemoryObjects()
+    first = seed_evidence(a, store)
+    assert first >= 2 and len(store.blobs) == first  # an indicator and a ledger entry at least
+    assert seed_evidence(a, store) == 0  # run again (jixiao up a second time): nothing new
