@@ -130,8 +130,7 @@ class EvidenceCommands:
         self, caller: Caller, evidence: UUID, attachment_id: str, reason: str
     ) -> EvidenceFile:
         current = self.load(EvidenceFile, evidence)
-        owner = self.evidence_owner_or_gone(current)
-        role = self.authorize(caller, EVIDENCE_EDIT[current.target.kind.value], owner.target)
+        role = self.authorize(caller, edit_action(current.target), self.holder(current.target).target)
 
         def detach(e: EvidenceFile) -> EvidenceFile:
             e.detach(attachment_id, reason)
@@ -140,32 +139,28 @@ class EvidenceCommands:
         done: EvidenceFile = self.change(self._actor(caller, role), EvidenceFile, evidence, detach)
         return done
 
-    def evidence_owner_or_gone(self, evidence: EvidenceFile) -> Owner:
-        """The owner of stored evidence; a deduction withdrawn or an entry corrected still owns
-        its files (they stay readable and removable)."""
-        return self._owner_for_read(evidence.target)
-
     def read_evidence(
         self, caller: Caller, evidence: UUID, version: int | None = None, action: str = "evidence.read"
     ) -> EvidenceFile:
         """A target's evidence, if the caller may read what it is attached to (``action``:
         ``evidence.history`` for its audit trail)."""
         e = self.load(EvidenceFile, evidence, version)
-        self.authorize(caller, action, self.evidence_owner_or_gone(e).target)
+        self.authorize(caller, action, self.holder(e.target).target)
         return e
 
     def evidence_of(self, caller: Caller, target: EvidenceTarget) -> EvidenceFile | None:
         """The evidence attached to ``target`` (None: nothing ever was), authorized as reading it."""
-        if target.kind.value not in EVIDENCE_EDIT:
-            raise DomainError("问题与整改的佐证材料将随整改功能开放", code="evidence.kind_not_open")
-        owner = self._owner_for_read(target)
+        edit_action(target)  # finding / rectification: not yet
+        owner = self.holder(target)
         self.authorize(caller, "evidence.read", owner.target)
         try:
             return self.load(EvidenceFile, evidence_id(owner.tenant, target))
         except NotFound:
             return None
 
-    def _owner_for_read(self, target: EvidenceTarget) -> Owner:
+    def holder(self, target: EvidenceTarget) -> Owner:
+        """The owner of ``target`` for reading and removing: the evaluation or the project, even
+        when the thing itself is gone from it (evidence stays readable and removable)."""
         if target.kind in (TargetKind.INDICATOR, TargetKind.DEDUCTION):
             e = self.load(Evaluation, target.owner)
             return Owner(e.tenant, target_of(e))
