@@ -41,3 +41,8 @@ def round_id(tenant: str, year: int, name: str) -> UUID:
 def report_id(round_: UUID, project: UUID) -> UUID:
     """A project's answer to a monitoring round."""
     return uuid5(NAMESPACE, f"monitoring-report/{round_}/{project}")
+
+
+def rectification_id(source: UUID) -> UUID:
+    """The rectification (整改) of an evaluation or a monitoring report: one per source."""
+    return uuid5(NAMESPACE, f"rectification/{source}")

@@ -10,10 +10,21 @@ from projections.cycle.projection import CycleProjection
 from projections.evidence.projection import EvidenceProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
+from projections.rectification.projection import RectificationProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
-NAMES = ("tenants", "ledgers", "scorecards", "audit", "integrity", "access", "cycle", "evidence")
+NAMES = (
+    "tenants",
+    "ledgers",
+    "scorecards",
+    "audit",
+    "integrity",
+    "access",
+    "cycle",
+    "rectification",
+    "evidence",
+)
 
 
 def projection(name: str) -> Projection:
@@ -25,6 +36,7 @@ def projection(name: str) -> Projection:
         "integrity": IntegrityProjection,
         "access": AccessProjection,
         "cycle": CycleProjection,
+        "rectification": RectificationProjection,
         "evidence": EvidenceProjection,
     }
     if name not in factories:

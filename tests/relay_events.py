@@ -6,12 +6,14 @@ import contextlib
 import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from domain.context import Actor
 from domain.evaluation import EvaluationKind
 from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.monitoring import Likelihood, Resolution
+from domain.rectification import Measure, Rectification, SourceKind
 from domain.rules import Judgement
 from domain.targets import Details, Grade, Stage, TargetIndicator
 from domain.templates import PLATFORM_TENANT
@@ -25,11 +27,17 @@ from services.app.commands.cycle_inputs import (
     AnswerLine,
     DecideAdjustment,
     DeclareTargets,
+    FileMeasures,
+    OpenRectification,
     OpenRound,
+    RecordFinding,
     RequestAdjustment,
     ResolveAlert,
+    ReviewRectification,
     ReviewTargets,
+    SendDemand,
     SetTargetIndicator,
+    WithdrawFinding,
 )
 from services.app.commands.inputs import (
     AdoptTemplate,
@@ -177,6 +185,23 @@ def cycle_events(app: JixiaoApplication) -> None:
     app.submit_report(unit, report)
     app.resolve_alert(unit, report, "forecast_miss:1.1", ResolveAlert(Resolution.EXPLAINED, "下半年集中参保"))
     app.close_round(city, r, "本轮结束")
+    rectification_events(app, report, unit, city)
+
+
+def rectification_events(app: JixiaoApplication, report: UUID, unit: Caller, city: Caller) -> None:
+    """The city's 整改 of the district's 监控表: findings (one withdrawn), a warning that it was
+    not sent in time, the demand, an answer not accepted, a second answer accepted."""
+    r = app.open_rectification(city, OpenRectification(SourceKind.MONITORING, report)).id
+    app.record_finding(city, r, RecordFinding("参保人数进度滞后", ["1.1"], ["L0002"], "加快进度"))
+    app.record_finding(city, r, RecordFinding("重复记录"))
+    app.withdraw_finding(city, r, "F2", WithdrawFinding("与 F1 重复"))
+    late = Actor("c1", "reviewer", "360100", "relay-test")
+    app.change(late, Rectification, r, lambda x: x.warn_if_overdue(x.send_by + datetime.timedelta(days=1)))
+    app.send_demand(city, r, SendDemand("请于 30 日内报送整改措施"))
+    app.file_measures(unit, r, FileMeasures([Measure("F1", "集中宣传", "进度已赶上", True)]))
+    app.review_rectification(city, r, ReviewRectification(False, "缺少佐证材料"))
+    app.file_measures(unit, r, FileMeasures([Measure("F1", "集中宣传", "已附参保台账", True)], "已补充"))
+    app.review_rectification(city, r, ReviewRectification(True, "同意"))
 
 
 PASSWORD = "Relay-test-2026!"

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from domain.evaluation import Evaluation, EvaluationKind
 from domain.indicators import IndicatorSpec
 from domain.ledger import Project
+from domain.rules import Manual
 from domain.tenants import Role, Tenant, TenantLevel
 from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
@@ -96,3 +97,28 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # te
 def quick_accounts(app: JixiaoApplication) -> Accounts:
     """The account service with in-memory passwords and personal-data keys and cheap hashing."""
     return Accounts(app, InMemoryCredentials(), Personal(InMemoryKeyStore()), hasher=FAST_HASHER)
+
+
+def finalized_evaluation(
+    app: JixiaoApplication,
+    evaluator: Caller,
+    project_id: UUID,
+    kind: EvaluationKind = EvaluationKind.DEPARTMENT,
+    finalize: bool = True,
+) -> Evaluation:
+    """An evaluation by ``evaluator``'s bureau of one manual indicator (1 → 1.1), submitted and
+    finalized unless ``finalize`` is false."""
+    ev = evaluation(
+        app, evaluator, project_id, "部门评价" if kind is EvaluationKind.DEPARTMENT else "自评", kind
+    )
+    define(
+        app,
+        evaluator,
+        ev.id,
+        IndicatorSpec("1", "产出", Decimal(100)),
+        IndicatorSpec("1.1", "宣传覆盖", Decimal(100), parent="1", rule=Manual()),
+    )
+    if finalize:
+        app.submit(evaluator, ev.id)
+        app.finalize(evaluator, ev.id)
+    return app.evaluation(ev.id)

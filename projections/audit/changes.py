@@ -182,5 +182,37 @@ EVIDENCE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 CHANGES.update(EVIDENCE_CHANGES)
 
 
+def _finding_id(event: Any) -> str:
+    return str(event.finding.finding_id if hasattr(event, "finding") else event.finding_id)
+
+
+def _standing(agg: Any, event: Any) -> Any:
+    """A 整改's status with its deadline and the count of answers and verdicts."""
+    if agg is None:
+        return None
+    return {
+        "status": agg.status.value,
+        "answer_by": None if agg.answer_by is None else agg.answer_by.isoformat(),
+        "answers": len(agg.answers),
+        "reviews": len(agg.reviews),
+    }
+
+
+# 整改: each finding by its id; the demand, answers and verdicts as the status they left
+RECTIFICATION_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "Rectification.Opened": (
+        lambda e: e.source_label,
+        _attr("project_name", "demander", "send_by", "status"),
+    ),
+    "Rectification.FindingRecorded": (_finding_id, _in("findings", _finding_id)),
+    "Rectification.FindingWithdrawn": (_finding_id, _in("findings", _finding_id)),
+    "Rectification.Sent": (lambda e: "", _attr("requirement", "sent_on", "answer_by", "status")),
+    "Rectification.MeasuresFiled": (lambda e: "", _standing),
+    "Rectification.Reviewed": (lambda e: "accepted" if e.review.accepted else "not_accepted", _standing),
+    "Rectification.OverdueWarned": (lambda e: e.warning.which, lambda a, e: msgspec.to_builtins(e.warning)),
+}
+CHANGES.update(RECTIFICATION_CHANGES)
+
+
 def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
     return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

@@ -32,6 +32,7 @@ from services.api.operations import BenchController, OpsController
 from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
+from services.api.rectification import RectificationController
 from services.api.scoring import ScoringController
 from services.api.targets import TargetsController
 from services.api.tenants import TenantController
@@ -55,6 +56,7 @@ def create_app(
             TrailController,
             TargetsController,
             MonitoringController,
+            RectificationController,
             SessionController,
             OidcController,
             AccountsController,

@@ -269,6 +269,59 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
     c.ResolveAlert: [
         ("单位说明", {"resolution": "explained", "reason": "下半年集中支付，预计年底执行率达 95%"})
     ],
+    c.OpenRectification: [
+        (
+            "对已定稿的部门评价提出整改",
+            {
+                "source_kind": "evaluation",
+                "source_id": "0b7a7c1e-5d55-5c5b-9a53-6f3f9c2e8d11",
+                "send_days": 20,
+            },
+        ),
+        (
+            "对项目监控表提出整改",
+            {"source_kind": "monitoring", "source_id": "6f1c2a90-3e4b-5d6f-8a7b-1c2d3e4f5a6b"},
+        ),
+    ],
+    c.RecordFinding: [
+        (
+            "关联指标和台账条目的问题",
+            {
+                "text": "宣传覆盖率未达到年度目标，部分乡镇未开展宣传",
+                "indicators": ["1.1.1"],
+                "entries": ["L0003"],
+                "suggestion": "下半年补开乡镇宣传，按月报送进度",
+            },
+        ),
+    ],
+    c.WithdrawFinding: [("撤回重复的问题", {"reason": "与 F1 重复"})],
+    c.SendDemand: [
+        (
+            "下达整改要求",
+            {"requirement": "请针对评价发现的问题制定整改措施，于 30 日内报送整改情况", "answer_days": 30},
+        ),
+        ("补录已发文的整改通知", {"requirement": "见整改通知书", "sent_on": "2025-05-10"}),
+    ],
+    c.FileMeasures: [
+        (
+            "报送整改情况",
+            {
+                "measures": [
+                    {
+                        "finding_id": "F1",
+                        "measures": "增设 12 个乡镇宣传点",
+                        "result": "覆盖率 96%",
+                        "done": True,
+                    }
+                ],
+                "summary": "已全部整改到位，佐证材料见附件",
+            },
+        ),
+    ],
+    c.ReviewRectification: [
+        ("验收通过", {"accepted": True, "reason": "整改到位"}),
+        ("不予通过，重新整改", {"accepted": False, "reason": "缺少覆盖率佐证材料", "answer_days": 15}),
+    ],
     WhatIf: [
         ("按规则第 2 版重算", {"rule_version": 2}),
         ("逐版本比较全部历史", {"history": True, "from_version": 1}),

@@ -123,6 +123,7 @@ PAGES = {
     "project": ("项目", "/ui/projects/{}"),
     "monitoringreport": ("监控表", "/ui/reports/{}"),
     "monitoringround": ("监控轮次", "/ui/monitoring/{}"),
+    "rectification": ("整改", "/ui/rectifications/{}"),
 }
 
 

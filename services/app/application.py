@@ -27,6 +27,7 @@ from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
 from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.rectification import Rectification
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Role, Tenant
@@ -47,6 +48,7 @@ from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
 from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
+from services.app.rectifying import Rectifying
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
 from services.files.scorer import Scored, score_report
@@ -66,11 +68,12 @@ LABELS: dict[type[Any], str] = {
     TargetDeclaration: "绩效目标申报表",
     MonitoringRound: "监控轮次",
     MonitoringReport: "项目监控表",
+    Rectification: "整改要求",
     EvidenceFile: "佐证材料",
 }
 
 
-class JixiaoApplication(Cycle, EvidenceCommands, UnitOfWork):
+class JixiaoApplication(Cycle, Rectifying, EvidenceCommands, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

@@ -25,7 +25,9 @@ scope               allowed
 ``supervise``       a descendant's data only: the supervising bureau's and the finance side's
                     reviews and decisions — never the declaring bureau's own (403)
 ``region``          own or descendant data: the supervising side's actions over its region
-                    (a monitoring round's deadline check)
+                    (a monitoring round's deadline check, the 整改 overdue check)
+``demand``          the demanding bureau of a 整改 only (the bureau that evaluated or monitored:
+                    the bureau itself for a 自评); the evaluated bureau answers, never decides
 ``province``        the platform operator's tenant only
 ``platform``        any caller whose role fits (e.g. signing in, one's own profile)
 ==================  ==========================================================================
@@ -84,6 +86,7 @@ class Scope(enum.StrEnum):
     START = "start"
     SUPERVISE = "supervise"
     REGION = "region"
+    DEMAND = "demand"
     PROVINCE = "province"
     PLATFORM = "platform"
 
@@ -94,7 +97,9 @@ class Target:
 
     tenant: str
     evaluation: str | None = None  # the evaluation's id, for third-party grants
-    evaluator_tenant: str | None = None  # an evaluation's writer: the bureau that evaluates
+    evaluator_tenant: str | None = (
+        None  # an evaluation's writer (the bureau that evaluates); a 整改's demander
+    )
     self_evaluation: bool = False  # a 单位自评 (only its own bureau may start one)
 
 
@@ -177,6 +182,15 @@ ACTIONS: dict[str, Rule] = {
     "monitoring.flag_overdue": Rule(MONITOR, Scope.REGION),  # … which flags projects across its region
     "monitoring.resolve_alert": Rule(PREPARE, Scope.TENANT_WRITE),
     "monitoring.decide_alert": Rule(FINANCE, Scope.SUPERVISE),
+    # 整改: the demander records findings, sends and verifies; the evaluated bureau answers
+    "rectification.open": Rule((Role.EVALUATOR, Role.REVIEWER, Role.FINANCE), Scope.DEMAND),
+    "rectification.record_finding": Rule((Role.EVALUATOR, Role.REVIEWER, Role.FINANCE), Scope.DEMAND),
+    "rectification.withdraw_finding": Rule((Role.EVALUATOR, Role.REVIEWER, Role.FINANCE), Scope.DEMAND),
+    "rectification.send": Rule(MONITOR, Scope.DEMAND),
+    "rectification.review": Rule(MONITOR, Scope.DEMAND),
+    "rectification.answer": Rule(PREPARE, Scope.TENANT_WRITE),
+    "rectification.check": Rule(MONITOR, Scope.REGION),  # the overdue check over the caller's region
+    "rectification.flag_overdue": Rule(MONITOR, Scope.REGION),
     # 佐证材料: attached or removed by whoever may edit what it is attached to (EVIDENCE_EDIT);
     # the routes' guards take any role that may edit one of them
     "evidence.attach": Rule(PREPARE, Scope.EVALUATION, third_party=True),
@@ -204,6 +218,8 @@ ACTIONS: dict[str, Rule] = {
     "targets.read": Rule(ANY, Scope.READ),
     "targets.history": Rule(HISTORY, Scope.READ),
     "monitoring.read": Rule(ANY, Scope.READ),
+    "rectification.read": Rule(ANY, Scope.READ),
+    "rectification.history": Rule(HISTORY, Scope.READ),
     "evidence.read": Rule(ANY, Scope.READ, third_party=True),
     "evidence.history": Rule(HISTORY, Scope.READ, third_party=True),
 }
@@ -281,6 +297,12 @@ def authorize(caller: Caller, action: str, target: Target | None, relation: Rela
         return role
     if scope is Scope.REGION:
         return role
+    if scope is Scope.DEMAND:
+        if target is not None and target.evaluator_tenant == caller.tenant:
+            return role
+        raise Forbidden(
+            "整改要求由提出整改的单位记录、下达和验收，被整改单位只能报送整改情况", code="forbidden.demander"
+        )
     if scope is Scope.SUPERVISE:
         if relation is Relation.OWN:
             raise Forbidden(
@@ -311,6 +333,7 @@ _WHAT = {
     "evaluation": "评价",
     "targets": "绩效目标",
     "monitoring": "监控",
+    "rectification": "整改",
     "evidence": "佐证材料",
 }
 

@@ -17,6 +17,7 @@ from services.app.builtin import BUILTIN_TEMPLATES, builtin_template
 from services.app.commands.inputs import PublishTemplate, RegisterTenant, RegisterUser
 from services.app.policy import ROLE_LABEL
 from services.commands.demo_cycle import seed_cycle
+from services.commands.demo_rectification import seed_rectifications
 from services.commands.imports import import_report, operator
 from services.files.loader import load_report
 
@@ -46,6 +47,7 @@ class DemoSummary:
     imported: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     cycles: int = 0  # bureaus whose year of targets and monitoring was loaded
+    rectifications: int = 0  # 整改 loaded (one closed, one overdue)
 
 
 def _accounts(code: str, name: str) -> list[RegisterUser]:
@@ -91,4 +93,5 @@ def seed_demo(app: JixiaoApplication, reports_dir: Path, accounts: Accounts) -> 
         except AlreadyExists:
             out.skipped.append(path.name)
     out.cycles = seed_cycle(app)
+    out.rectifications = seed_rectifications(app)
     return out

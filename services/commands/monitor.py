@@ -1,6 +1,8 @@
 """``jixiao monitor check``: the deadline check of every open monitoring round whose deadline has
-passed — each unanswered project of its region gets its overdue warning (once). ``jixiao up``
-runs the same check every hour; an operator may run it from cron on a deployment.
+passed — each unanswered project of its region gets its overdue warning (once) — and of every
+整改 not closed: a demand not sent within its term, or an answer not filed by its deadline, gets
+its warning (once per deadline). ``jixiao up`` runs the same checks every hour; an operator may
+run them from cron on a deployment.
 
 The rounds and their regions' projects are read from the read models (as the platform's
 operator); the warnings are raised through the application's named command, for each round as
@@ -20,7 +22,7 @@ import psycopg
 from domain.tenants import Role
 from services.app.application import JixiaoApplication
 from services.app.commands.targets import today
-from services.app.policy import Caller
+from services.app.policy import PLATFORM, Caller
 
 _DUE = "SELECT round_id, tenant, year, name FROM rm_cycle.rounds WHERE status = 'open' AND deadline < %s"
 _REGION_PROJECTS = """
@@ -57,6 +59,21 @@ def check_due_rounds(
     return out
 
 
+def check_rectifications_due(app: JixiaoApplication, database_url: str) -> int:
+    """Every 整改 not closed, checked as the platform's operator; how many got a warning."""
+    with psycopg.connect(database_url) as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT rectification_id FROM rm_rectification.rectifications WHERE status <> 'closed'"
+            )
+        ]
+    caller = Caller(
+        "monitor", PLATFORM, frozenset({Role.REVIEWER}), correlation_id=str(uuid.uuid4()), operator=True
+    )
+    return app.check_rectifications(caller, PLATFORM, ids)
+
+
 def cmd_monitor_check() -> int:
     from services.compose import build_application
     from services.runtime.services import running_services
@@ -66,12 +83,14 @@ def cmd_monitor_check() -> int:
         app = build_application(endpoints.database_url)
         try:
             checked = check_due_rounds(app, endpoints.database_url)
+            warned = check_rectifications_due(app, endpoints.database_url)
         finally:
             app.close()
     for c in checked:
         print(f"{c.tenant}「{c.round_name}」：{c.projects} 个项目，新增逾期预警 {c.flagged} 个")
     if not checked:
         print("没有已过报送期限、仍在进行的监控轮次")
+    print(f"整改：新增逾期预警 {warned} 个")
     return 0
 
 
@@ -94,6 +113,9 @@ def start_checker(
                         log.warning(
                             "监控轮次「%s」(%s)：新增逾期预警 %s 个", c.round_name, c.tenant, c.flagged
                         )
+                warned = check_rectifications_due(app, database_url)
+                if warned:
+                    log.warning("整改：新增逾期预警 %s 个", warned)
             except Exception:  # the check runs again next hour; a failure must not stop the platform
                 log.warning("报送期限检查失败，一小时后重试", exc_info=True)
             finally:

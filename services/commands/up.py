@@ -125,6 +125,8 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                 evidence = seed_evidence(app, object_store(settings))
                 if evidence:
                     print(f"    佐证材料：{evidence} 个文件（附于评价指标、扣分与台账条目）")
+                if s.rectifications:
+                    print(f"    整改：{s.rectifications} 份（一份已验收通过，一份逾期未报送整改情况）")
                 if s.skipped:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))

@@ -23,6 +23,7 @@ from domain.evaluation import events as evaluation_events
 from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.rectification import Rectification
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -87,6 +88,7 @@ TOPICS = Topics(
         "domain.monitoring:MonitoringRound": MonitoringRound,
         "domain.monitoring:MonitoringReport": MonitoringReport,
         "domain.evidence:EvidenceFile": EvidenceFile,
+        "domain.rectification:Rectification": Rectification,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -134,6 +136,19 @@ TOPICS = Topics(
             MonitoringReport,
             "domain.monitoring:MonitoringReport",
             ("Started", "ExecutionTaken", "LineAnswered", "Submitted", "AlertRaised", "AlertResolved"),
+        ),
+        **_events(
+            Rectification,
+            "domain.rectification:Rectification",
+            (
+                "Opened",
+                "FindingRecorded",
+                "FindingWithdrawn",
+                "Sent",
+                "MeasuresFiled",
+                "Reviewed",
+                "OverdueWarned",
+            ),
         ),
         **_events(
             evaluation_events,

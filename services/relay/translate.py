@@ -25,6 +25,7 @@ from domain.evaluation import Evaluation
 from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
+from domain.rectification import Rectification
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -45,6 +46,7 @@ AGGREGATES: dict[type[Any], str] = {
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
     EvidenceFile: "evidence",
+    Rectification: "rectification",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 

@@ -96,6 +96,46 @@ class Live:
                 time.sleep(0.05)
         raise AssertionError("projections did not catch up")
 
+    def finalized_evaluation(self, district: str, city: str, code: str, name: str) -> tuple[str, str]:
+        """Over HTTP: a ``district`` project (one ledger entry, L0001) and ``city``'s 部门评价 of
+        it (one manual indicator 1 → 1.1), finalized. Returns the project's and evaluation's ids."""
+        unit = self.token(district, Role.PREPARER, user=f"prep.{district}")
+        evaluator = self.token(city, Role.EVALUATOR, Role.REVIEWER, user=f"eval.{city}")
+        with self.client() as http:
+
+            def ok(r: httpx.Response, status: int = 200) -> dict[str, str]:
+                assert r.status_code == status, r.text
+                found: dict[str, str] = r.json()
+                return found
+
+            body = {"code": code, "name": name, "year": 2024}
+            project = ok(http.post("/api/v1/projects", headers=unit, json=body), 201)["id"]
+            entry = {
+                "kind": "initial_budget",
+                "source": "当年财政拨款",
+                "amount": "50000",
+                "date": "2024-01-02",
+            }
+            ok(http.post(f"/api/v1/projects/{project}/entries", headers=unit, json=entry), 201)
+            start = {"kind": "department", "evaluator_name": "南昌市医疗保障局"}
+            ev = ok(http.post(f"/api/v1/projects/{project}/evaluations", headers=evaluator, json=start), 201)[
+                "id"
+            ]
+            for spec in (
+                {"key": "1", "name": "产出", "weight": "100"},
+                {
+                    "key": "1.1",
+                    "name": "宣传覆盖",
+                    "weight": "100",
+                    "parent": "1",
+                    "rule": {"kind": "manual"},
+                },
+            ):
+                ok(http.post(f"/api/v1/evaluations/{ev}/indicators", headers=evaluator, json=spec))
+            ok(http.post(f"/api/v1/evaluations/{ev}/submit", headers=evaluator))
+            ok(http.post(f"/api/v1/evaluations/{ev}/finalize", headers=evaluator))
+        return project, ev
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -50,3 +50,25 @@ def test_the_cycle_in_every_projection(database_url: str) -> None:
         assert (district.tenant, district.red, district.amber, district.green) == ("360102", 1, 0, 0)
         reason = conn.execute("SELECT reason FROM rm_audit.changes WHERE action = 'AlertResolved'").fetchone()
         assert reason == ("下半年集中参保",)
+        # 整改 of the district's 监控表: the city demanded, the second answer was accepted
+        row = conn.execute(
+            "SELECT tenant, demander, status, findings, answers, warning FROM rm_rectification.rectifications"
+        ).fetchone()
+        assert row == ("360102", "360100", "closed", 1, 2, None)
+        trail = conn.execute(
+            "SELECT action, subject, reason FROM rm_audit.changes WHERE aggregate_type = 'Rectification' "
+            "ORDER BY version"
+        ).fetchall()
+        assert [a for a, _, _ in trail] == [
+            "Opened",
+            "FindingRecorded",
+            "FindingRecorded",
+            "FindingWithdrawn",
+            "OverdueWarned",
+            "Sent",
+            "MeasuresFiled",
+            "Reviewed",
+            "MeasuresFiled",
+            "Reviewed",
+        ]
+        assert trail[7][1:] == ("not_accepted", "缺少佐证材料") and trail[4][1] == "send"

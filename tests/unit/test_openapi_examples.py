@@ -28,6 +28,7 @@ BODILESS = {
     ("post", "/api/v1/monitoring/reports/{report}/submit"),
     ("post", "/api/v1/monitoring/rounds/{round_id}/check"),
     ("post", "/api/v1/monitoring/rounds/{round_id}/projects/{project_id}/report"),
+    ("post", "/api/v1/tenants/{code}/rectifications/check"),
     ("post", "/api/v1/evidence/{kind}/{owner}/{key}"),  # a multipart upload (佐证材料)
 }
 

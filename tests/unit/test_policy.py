@@ -69,6 +69,17 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "monitoring.decide_alert": (frozenset({F}), "supervise", False),
     "monitoring.read": (ALL, "read", False),
     **{
+        f"rectification.{a}": (frozenset({E, R, F}), "demand", False)
+        for a in ("open", "record_finding", "withdraw_finding")
+    },
+    "rectification.send": (frozenset({R, F}), "demand", False),
+    "rectification.review": (frozenset({R, F}), "demand", False),
+    "rectification.answer": (frozenset({P, E}), "tenant_write", False),
+    "rectification.check": (frozenset({R, F}), "region", False),
+    "rectification.flag_overdue": (frozenset({R, F}), "region", False),
+    "rectification.read": (ALL, "read", False),
+    "rectification.history": (frozenset({A, R, D}), "read", False),
+    **{
         f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
         for a in (
             "define_indicator",
@@ -119,6 +130,7 @@ TARGETS = {
     "evaluated_by_grandparent": Target("341182", "ev-1", "340000"),
     "evaluated_by_caller": Target("341182", "ev-1", "341100"),
     "self_evaluation": Target("341182", self_evaluation=True),
+    "demanded_by_caller": Target("341182", None, "341100"),  # a 整改 the caller's bureau demands
 }
 
 
@@ -142,7 +154,8 @@ def expected(action: str, roles: frozenset[Role], relation: Relation, target: st
         return "403" if relation is Relation.OWN else "ok"
     if scope == "start":
         return "403" if relation is Relation.DESCENDANT and target == "self_evaluation" else "ok"
-    # evaluation: only the bureau that evaluates writes; respond: the evaluated bureau too
+    # evaluation: only the bureau that evaluates writes; respond: the evaluated bureau too;
+    # demand: only the bureau that demands the 整改
     evaluator = TARGETS[target].evaluator_tenant
     if evaluator == tenant:
         return "ok"

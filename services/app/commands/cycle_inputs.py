@@ -1,15 +1,17 @@
-"""The inputs of the commands of the year's first half: 绩效目标 (declare, review, adjust) and
-绩效运行监控 (rounds, answers, warnings). msgspec Structs, taken by the HTTP API as they are."""
+"""The inputs of the commands of the cycle around the evaluation: 绩效目标 (declare, review,
+adjust), 绩效运行监控 (rounds, answers, warnings) and 整改 (findings, demands, answers, verdicts). msgspec Structs, taken by the HTTP API as they are."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 from typing import Annotated
+from uuid import UUID
 
 from msgspec import Meta, Struct
 
 from domain.monitoring import Cause, Likelihood, Resolution
+from domain.rectification import ANSWER_DAYS, SEND_DAYS, Measure, SourceKind
 from domain.targets import Details, Dimension, Grade, Stage, TargetIndicator
 from services.app.commands.inputs import AdoptTemplate, Name, Reason, Text, Year
 
@@ -76,3 +78,44 @@ class AnswerLine(Struct, forbid_unknown_fields=True):
 class ResolveAlert(Struct, forbid_unknown_fields=True):
     resolution: Resolution
     reason: Reason
+
+
+# ---- 整改 ---------------------------------------------------------------------------------------
+Days = Annotated[int, Meta(ge=1, le=365)]
+EntryId = Annotated[str, Meta(min_length=1, max_length=64, description="台账条目编号，如 L0003")]
+
+
+class OpenRectification(Struct, forbid_unknown_fields=True):
+    """Start the 整改 of a finalized evaluation or of a project's 监控表 (one per source)."""
+
+    source_kind: SourceKind
+    source_id: UUID
+    send_days: Annotated[Days, Meta(description="定稿后多少天内下达整改要求")] = SEND_DAYS
+
+
+class RecordFinding(Struct, forbid_unknown_fields=True):
+    text: Annotated[str, Meta(min_length=1, max_length=4000, description="问题描述")]
+    indicators: Annotated[list[Key], Meta(max_length=100)] = []
+    entries: Annotated[list[EntryId], Meta(max_length=100)] = []
+    suggestion: Annotated[str, Meta(max_length=4000, description="整改建议")] = ""
+
+
+class WithdrawFinding(Struct, forbid_unknown_fields=True):
+    reason: Reason
+
+
+class SendDemand(Struct, forbid_unknown_fields=True):
+    requirement: Annotated[str, Meta(min_length=1, max_length=8000, description="整改要求")]
+    answer_days: Annotated[Days, Meta(description="收到后多少天内报送整改情况")] = ANSWER_DAYS
+    sent_on: Annotated[datetime.date | None, Meta(description="下达日期（默认今天；不得晚于今天）")] = None
+
+
+class FileMeasures(Struct, forbid_unknown_fields=True):
+    measures: Annotated[list[Measure], Meta(min_length=1, max_length=200)]
+    summary: Annotated[str, Meta(max_length=8000, description="整改情况总体说明")] = ""
+
+
+class ReviewRectification(Struct, forbid_unknown_fields=True):
+    accepted: bool
+    reason: Text = ""
+    answer_days: Annotated[Days, Meta(description="不予验收时，重新整改的期限（天）")] = ANSWER_DAYS

@@ -80,4 +80,5 @@ def target_of(aggregate: Any) -> Target:
         # the writer: the evaluating bureau, or (an evaluation recorded with no evaluating bureau,
         # from a file of a firm's report) the evaluated bureau, which commissioned it
         return Target(aggregate.tenant, str(aggregate.id), aggregate.evaluator.tenant or aggregate.tenant)
-    return Target(str(aggregate.tenant))
+    demander = getattr(aggregate, "demander", None)  # a 整改: the bureau that demands it
+    return Target(str(aggregate.tenant), None, demander)

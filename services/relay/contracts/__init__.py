@@ -21,7 +21,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.relay.contracts import accounts, cycle, evidence, payloads
+from services.relay.contracts import accounts, cycle, evidence, payloads, rectification
 from services.relay.contracts.payloads import (
     DeductionApplied,
     IntegrityCheckpoint,
@@ -61,6 +61,7 @@ EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
     **payloads.TYPES,
     **accounts.TYPES,
     **cycle.TYPES,
+    **rectification.TYPES,
     **evidence.TYPES,
 }
 

@@ -13,6 +13,7 @@ import { renderDashboard } from "./dashboard.js";
 import { renderPrint } from "./print.js";
 import { renderTargets, renderTargetList } from "./targets.js";
 import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
+import { renderRectification, renderRectifications } from "./rectification.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -30,6 +31,8 @@ const ROUTES = [
   [/^\/ui\/monitoring\/([0-9a-f-]{36})\/?$/, renderRound],
   [/^\/ui\/monitoring\/([0-9a-f-]{36})\/projects\/([0-9a-f-]{36})\/?$/, (main, [r, p]) => startReport(r, p)],
   [/^\/ui\/reports\/([0-9a-f-]{36})\/?$/, renderReport],
+  [/^\/ui\/tenants\/(\d{6})\/rectifications\/?$/, renderRectifications],
+  [/^\/ui\/rectifications\/([0-9a-f-]{36})\/?$/, renderRectification],
 ];
 
 export function go(path) {
@@ -46,6 +49,7 @@ async function header(who) {
     link(`/ui/tenants/${who.tenant}/dashboard`, "汇总看板"),
     link(`/ui/tenants/${who.tenant}/targets`, "绩效目标"),
     link(`/ui/tenants/${who.tenant}/monitoring`, "运行监控"),
+    link(`/ui/tenants/${who.tenant}/rectifications`, "整改"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
   clear(box,

@@ -8,6 +8,7 @@ import { askForm, clear, h, link, money, notice, shown } from "./dom.js";
 import { has } from "./labels.js";
 import { go } from "./main.js";
 import { exportButton } from "./excel.js";
+import { rectifyButton } from "./rectification.js";
 
 const LEVEL = { red: "红色预警", amber: "黄色预警", green: "正常" };
 const CAUSES = ["经费保障", "制度保障", "人员保障", "硬件条件保障", "其他"];
@@ -121,7 +122,8 @@ export async function renderReport(main, [reportId], _query, who) {
     h("p", { class: "crumbs" }, link(`/ui/projects/${r.project_id}`, r.project_name), " › 绩效监控表"),
     h("h1", {}, `${r.project_name} · 绩效监控表`),
     h("div", { class: "scorebox" }, h("span", {}, "预警：", badge(r.level)), h("span", {}, r.submitted ? "已报送" : "填报中")),
-    h("div", { class: "toolbar no-print" }, exportButton(base, (err) => notice(explain(err)))),
+    h("div", { class: "toolbar no-print" }, exportButton(base, (err) => notice(explain(err))),
+      !own && r.submitted && has(who, "reviewer", "finance") ? rectifyButton("monitoring", reportId) : null),
     h("table", { "aria-label": "预算执行情况" }, h("tbody", {},
       h("tr", {}, h("th", { scope: "row" }, "全年预算数（元）"), h("td", { class: "num" }, money(e.annual))),
       h("tr", {}, h("th", { scope: "row" }, "监控期执行数（元，取自台账）"), h("td", { class: "num" }, money(e.spent))),

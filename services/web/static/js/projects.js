@@ -17,6 +17,7 @@ export async function renderProject(main, [id], _query, who) {
   const writable = ledger.tenant === who.tenant && has(who, "preparer", "evaluator");
   const targets = await api(`/api/v1/projects/${id}/targets`).catch(() => null);
   const monitoring = await api(`/api/v1/projects/${id}/monitoring`).catch(() => []);
+  const rectifications = await api(`/api/v1/projects/${id}/rectifications`).catch(() => []);
   const rerender = async (version) => {
     await fresh(`/api/v1/projects/${id}/ledger`, version);
     return renderProject(main, [id], _query, who);
@@ -32,7 +33,7 @@ export async function renderProject(main, [id], _query, who) {
     ledger.flags.length ? h("ul", { class: "flags", "aria-label": "台账提示" }, ledger.flags.map((f) => h("li", {}, f.message))) : null,
     h("h2", {}, "项目资金（元）"),
     totalsTable(ledger.totals),
-    yearTimeline(id, ledger, targets, monitoring, evaluations, writable),
+    yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications),
     h("h2", {}, "台账条目"),
     entriesTable(ledger, writable, rerender, await evidenceCounts(id)),
     writable ? entryForm(ledger, rerender) : null,
@@ -49,9 +50,11 @@ const TARGET_STATUS = {
   returned: "退回修改", approved: "已批复", refused: "未通过",
 };
 const LEVEL = { red: "红色预警", amber: "黄色预警", green: "正常" };
+const RECTIFICATION_STATUS = { draft: "拟定中", sent: "待整改", answered: "待验收", closed: "整改完成" };
 
-// The project's year on one line: declared → approved → monitored → evaluated, each step a link.
-function yearTimeline(id, ledger, targets, monitoring, evaluations, writable) {
+// The project's year on one line: declared → approved → monitored → evaluated → rectified, each
+// step a link.
+function yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications) {
   const step = (label, done, body) => h("li", { class: done ? "done" : "todo" }, h("strong", {}, label), " ", body);
   const approved = targets && targets.versions.length;
   return h("section", { "aria-label": "年度进程" }, h("h2", {}, `${ledger.year} 年度进程`),
@@ -66,7 +69,10 @@ function yearTimeline(id, ledger, targets, monitoring, evaluations, writable) {
           : writable && m.round.status === "open" ? link(`/ui/monitoring/${m.round.round_id}/projects/${id}`, `${m.round.name}：开始填报`)
             : `${m.round.name}：未报送`)) : "没有监控轮次"),
       step("评价", evaluations.length > 0, evaluations.length
-        ? evaluations.map((e) => link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} ${e.total}（${e.grade}）`)) : "尚无评价")));
+        ? evaluations.map((e) => link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} ${e.total}（${e.grade}）`)) : "尚无评价"),
+      step("整改", rectifications.length > 0 && rectifications.every((r) => r.status === "closed"), rectifications.length
+        ? rectifications.map((r) => link(`/ui/rectifications/${r.rectification_id}`,
+          `${r.source_label}：${RECTIFICATION_STATUS[r.status] || r.status}${r.warning ? "（逾期）" : ""}`)) : "无整改要求")));
 }
 
 // 台账变更记录: who recorded or corrected what, when, and why (auditors, reviewers, administrators).

@@ -10,6 +10,7 @@ import { go } from "./main.js";
 import { formHead, formTable, fundsGrid, goals, signLines } from "./scoretable.js";
 import { exportButton, importControl, importResult } from "./excel.js";
 import { judgeButton, lineageButton, whatIfPanel } from "./lineage.js";
+import { rectifyButton } from "./rectification.js";
 import { evidenceButton, evidenceCounts } from "./evidence.js";
 
 const EDITABLE = ["draft", "returned"];
@@ -205,6 +206,8 @@ function lifecycle(card, who, travelling, command, inDialog, fail) {
     out.push(withReason("/return", "退回"), confirmed("/finalize", "定稿", "定稿后评价结果生效，只能以说明原因的“重新打开”更改。"));
   }
   if (card.status === "finalized" && has(who, "reviewer")) out.push(withReason("/reopen", "重新打开"));
+  // the evaluating bureau's people send findings back (the server checks it is that bureau)
+  if (card.status === "finalized" && has(who, "evaluator", "reviewer", "finance")) out.push(rectifyButton("evaluation", card.evaluation_id));
   return out;
 }
 

@@ -1,0 +1,1 @@
+"""The rectification (整改) read model."""
