@@ -12,8 +12,8 @@ class TargetKind(enum.StrEnum):
     INDICATOR = "indicator"  # an evaluation's indicator: owner = the evaluation, key = indicator key
     DEDUCTION = "deduction"  # a deduction: owner = the evaluation, key = the deduction id
     LEDGER_ENTRY = "ledger_entry"  # a budget ledger entry: owner = the project, key = the entry id
-    FINDING = "finding"  # a finding (问题) of rectification: owner = its aggregate, key = its id
-    RECTIFICATION = "rectification"  # a rectification demand's answer (整改)
+    FINDING = "finding"  # a finding (问题): owner = the 整改 (Rectification), key = the finding id
+    RECTIFICATION = "rectification"  # the unit's 整改 measures: owner = the 整改, key = the finding id
 
 
 KIND_LABEL = {

@@ -1,5 +1,6 @@
-"""HTTP: 佐证材料 — upload a file and attach it to an indicator, a deduction or a ledger entry;
-list a target's files (or all of an evaluation's or a project's); download one; remove one with
+"""HTTP: 佐证材料 — upload a file and attach it to an indicator, a deduction, a ledger entry, a
+finding or the unit's 整改 measures; list a target's files (or all of an evaluation's, a
+project's or a 整改's); download one; remove one with
 a reason.
 
 The order of an upload is the design (``services/evidence/intake.py``): the multipart body is
@@ -30,6 +31,7 @@ from domain.errors import NotFound
 from domain.evaluation import Evaluation
 from domain.evidence import KIND_LABEL, Attachment, EvidenceFile, EvidenceTarget, TargetKind
 from domain.ledger import Project
+from domain.rectification import Rectification
 from projections.audit.queries import Change, timeline
 from projections.evidence.queries import EvidenceRow, evidence_of_owner
 from services.api.plumbing import Platform, allowed, platform_of, read_models
@@ -89,6 +91,17 @@ def _row_view(r: EvidenceRow) -> dict[str, Any]:
     out: dict[str, Any] = msgspec.to_builtins(r)
     out["download"] = f"/api/v1/evidence/{r.evidence_id}/files/{r.attachment_id}"
     return out
+
+
+def _owner_target(app: Any, owner: UUID) -> Target:
+    """What holds evidence under ``owner``: an evaluation, a project or a 整改."""
+    for cls in (Evaluation, Project, Rectification):
+        try:
+            found = app.load(cls, owner)
+        except NotFound:
+            continue
+        return Target(found.tenant) if cls is Project else target_of(found)
+    raise NotFound("佐证材料所附的对象不存在", code="not_found")
 
 
 def content_disposition(name: str) -> str:
@@ -169,7 +182,7 @@ class EvidenceController(Controller):
 
     @post(
         "/evidence/{kind:str}/{owner:uuid}/{key:str}",
-        summary="上传佐证材料并附于指标、扣分或台账记录（multipart：file，可选 note）",
+        summary="上传佐证材料并附于指标、扣分、台账记录、问题或整改情况（multipart：file，可选 note）",
         status_code=201,
         guards=[allowed("evidence.attach")],
         request_max_body_size=None,  # streamed and limited by the evidence settings, not the 1 MiB
@@ -206,7 +219,7 @@ class EvidenceController(Controller):
 
     @get(
         "/evidence/{kind:str}/{owner:uuid}/{key:str}",
-        summary="某指标、扣分或台账记录的佐证材料（removed=true 含已移除的）",
+        summary="某指标、扣分、台账记录、问题或整改情况的佐证材料（removed=true 含已移除的）",
         guards=[allowed("evidence.read")],
     )
     async def list_target(
@@ -228,7 +241,7 @@ class EvidenceController(Controller):
 
     @get(
         "/evidence/of/{owner:uuid}",
-        summary="一个评价或项目的全部佐证材料（按附加对象分组前的清单）",
+        summary="一个评价、项目或整改要求的全部佐证材料",
         guards=[allowed("evidence.read")],
     )
     async def list_owner(
@@ -238,10 +251,7 @@ class EvidenceController(Controller):
         app = platform.app
 
         def run() -> dict[str, Any]:
-            try:
-                found: Target = target_of(app.load(Evaluation, owner))
-            except NotFound:
-                found = Target(app.load(Project, owner).tenant)
+            found = _owner_target(app, owner)
             app.authorize(caller, "evidence.read", found)
             rows = read_models(
                 platform, caller, lambda conn: evidence_of_owner(conn, owner, removed=removed), [found.tenant]

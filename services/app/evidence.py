@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.context import Actor
-from domain.errors import AlreadyExists, DomainError, NotFound
+from domain.errors import AlreadyExists, NotFound
 from domain.evaluation import Evaluation
 from domain.evidence import EvidenceFile, EvidenceTarget, TargetKind, evidence_id
 from domain.ledger import Project
+from domain.rectification import Rectification
 from domain.tenants import Role
 from services.app.commands.spec import target_of
 from services.app.policy import EVIDENCE_EDIT, Caller, Target
@@ -45,10 +46,7 @@ class Owner:
 
 
 def edit_action(target: EvidenceTarget) -> str:
-    try:
-        return EVIDENCE_EDIT[target.kind.value]
-    except KeyError:
-        raise DomainError("问题与整改的佐证材料将随整改功能开放", code="evidence.kind_not_open") from None
+    return EVIDENCE_EDIT[target.kind.value]
 
 
 class EvidenceCommands:
@@ -91,7 +89,11 @@ class EvidenceCommands:
             if not any(entry.entry_id == target.key for entry in p.entries):
                 raise NotFound(f"台账中没有此记录：{target.key}", code="evidence.target_not_found")
             return Owner(p.tenant, Target(p.tenant))
-        raise DomainError("问题与整改的佐证材料将随整改功能开放", code="evidence.kind_not_open")
+        # a finding (the demanding bureau's evidence) or the unit's measures for it (整改)
+        r = self.load(Rectification, target.owner)
+        if target.key not in r.findings:
+            raise NotFound(f"整改要求中没有此问题：{target.key}", code="evidence.target_not_found")
+        return Owner(r.tenant, target_of(r))
 
     def may_attach(self, caller: Caller, target: EvidenceTarget) -> Role:
         """The policy's decision on attaching to ``target`` (``NotFound``, ``Forbidden``): asked
@@ -150,7 +152,6 @@ class EvidenceCommands:
 
     def evidence_of(self, caller: Caller, target: EvidenceTarget) -> EvidenceFile | None:
         """The evidence attached to ``target`` (None: nothing ever was), authorized as reading it."""
-        edit_action(target)  # finding / rectification: not yet
         owner = self.holder(target)
         self.authorize(caller, "evidence.read", owner.target)
         try:
@@ -164,5 +165,8 @@ class EvidenceCommands:
         if target.kind in (TargetKind.INDICATOR, TargetKind.DEDUCTION):
             e = self.load(Evaluation, target.owner)
             return Owner(e.tenant, target_of(e))
-        p = self.load(Project, target.owner)
-        return Owner(p.tenant, Target(p.tenant))
+        if target.kind is TargetKind.LEDGER_ENTRY:
+            p = self.load(Project, target.owner)
+            return Owner(p.tenant, Target(p.tenant))
+        r = self.load(Rectification, target.owner)
+        return Owner(r.tenant, target_of(r))

@@ -117,7 +117,13 @@ ADMIN = (Role.ADMIN,)
 HISTORY = (Role.AUDITOR, Role.REVIEWER, Role.ADMIN)  # audit trails and time travel
 ANY = tuple(Role)
 FINANCE = (Role.FINANCE,)
-MONITOR = (Role.REVIEWER, Role.FINANCE)  # the supervising bureau or the finance side
+MONITOR = (Role.REVIEWER, Role.FINANCE)
+EVIDENCE_WRITERS = (
+    Role.PREPARER,
+    Role.EVALUATOR,
+    Role.REVIEWER,
+    Role.FINANCE,
+)  # any who edits a target  # the supervising bureau or the finance side
 
 ACTIONS: dict[str, Rule] = {
     # commands
@@ -193,11 +199,13 @@ ACTIONS: dict[str, Rule] = {
     "rectification.flag_overdue": Rule(MONITOR, Scope.REGION),
     # 佐证材料: attached or removed by whoever may edit what it is attached to (EVIDENCE_EDIT);
     # the routes' guards take any role that may edit one of them
-    "evidence.attach": Rule(PREPARE, Scope.EVALUATION, third_party=True),
-    "evidence.detach": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evidence.attach": Rule(EVIDENCE_WRITERS, Scope.EVALUATION, third_party=True),
+    "evidence.detach": Rule(EVIDENCE_WRITERS, Scope.EVALUATION, third_party=True),
     "evidence.edit_indicator": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     "evidence.edit_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
     "evidence.edit_ledger_entry": Rule(PREPARE, Scope.TENANT_WRITE),
+    "evidence.edit_finding": Rule((Role.EVALUATOR, Role.REVIEWER, Role.FINANCE), Scope.DEMAND),
+    "evidence.edit_rectification": Rule(PREPARE, Scope.TENANT_WRITE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -225,11 +233,13 @@ ACTIONS: dict[str, Rule] = {
 }
 
 # the action that decides who may attach evidence to (or remove it from) each kind of thing:
-# the same roles and scope as editing the thing itself (finding / rectification: not yet)
+# the same roles and scope as editing the thing itself
 EVIDENCE_EDIT = {
     "indicator": "evidence.edit_indicator",  # as evaluation.record_actual
     "deduction": "evidence.edit_deduction",  # as evaluation.apply_deduction
     "ledger_entry": "evidence.edit_ledger_entry",  # as project.record_entry
+    "finding": "evidence.edit_finding",  # as rectification.record_finding (the demanding bureau)
+    "rectification": "evidence.edit_rectification",  # as rectification.answer (the unit's measures)
 }
 
 ROLE_LABEL = {

@@ -104,3 +104,34 @@ def test_evidence_on_an_indicator_a_deduction_and_a_ledger_entry(
 
     page.goto(f"{live.url}/ui/projects/{project_id}")
     expect(page.get_by_role("button", name="的佐证材料（0 个）").first).to_be_visible()
+
+
+def test_evidence_of_a_finding_and_of_the_units_measures(page: Page, live: Live, tmp_path: Path) -> None:
+    from domain.rectification import SourceKind
+    from services.app.commands.cycle_inputs import OpenRectification, RecordFinding
+    from tests.support import finalized_evaluation
+
+    app = build_application(live.database_url)
+    city = staff("360100", "ui-evidence.360100", Role.EVALUATOR, Role.REVIEWER)
+    try:
+        p = project(app, staff(DISTRICT, "ui-evidence.360102"), "UI-EVID-R", "整改佐证", 2024)
+        ev = finalized_evaluation(app, city, p.id)
+        r = app.open_rectification(city, OpenRectification(SourceKind.EVALUATION, ev.id))
+        app.record_finding(city, r.id, RecordFinding("宣传覆盖不足", ["1.1"]))
+    finally:
+        app.close()
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x03" * 64)
+    sign_in_link(page, live, "360100", Role.EVALUATOR, Role.REVIEWER, user="ui-evidence.360100")
+    page.goto(f"{live.url}/ui/rectifications/{r.id}")
+    page.get_by_role("button", name="问题 F1的佐证材料（0 个）").click()
+    dialog = page.get_by_role("dialog", name="问题 F1的佐证材料")
+    dialog.get_by_label("选择文件（PDF、图片、Word、Excel、OFD、文本；不超过 20 MB）").set_input_files(
+        str(photo)
+    )
+    dialog.get_by_role("button", name="上传").click()
+    expect(dialog.get_by_role("button", name="下载 现场照片.png")).to_be_visible()
+    dialog.get_by_role("button", name="关闭").click()
+    # the demander reads the unit's evidence but may not add to it
+    page.get_by_role("button", name="问题 F1 的整改情况的佐证材料（0 个）").click()
+    expect(page.get_by_role("dialog").get_by_role("button", name="上传")).to_have_count(0)

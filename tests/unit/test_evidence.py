@@ -226,8 +226,8 @@ def test_evidence_on_a_ledger_entry(app: JixiaoApplication) -> None:
     assert app.evidence_of(AUDITOR, target) is not None
     with pytest.raises(Forbidden):
         app.attach_evidence(CITY, target, Stored("cd" * 32, 1, "image/png", "x.png"))
-    with pytest.raises(DomainError, match="整改"):
-        app.attach_evidence(COUNTY, EvidenceTarget(TargetKind.FINDING, p.id, "x"), FILE)
+    with pytest.raises(NotFound):  # a project is not a 整改
+        app.attach_evidence(COUNTY, EvidenceTarget(TargetKind.FINDING, p.id, "F1"), FILE)
 
 
 def test_a_download_is_named_with_the_display_name() -> None:
@@ -252,3 +252,29 @@ def test_the_demo_attaches_its_files_once() -> None:
     first = seed_evidence(a, store)
     assert first >= 2 and len(store.blobs) == first  # an indicator and a ledger entry at least
     assert seed_evidence(a, store) == 0  # run again (jixiao up a second time): nothing new
+
+
+def test_evidence_of_a_finding_and_of_the_units_measures(app: JixiaoApplication) -> None:
+    """The demanding bureau backs its finding; the evaluated bureau backs its 整改 measures."""
+    from domain.rectification import SourceKind
+    from services.app.commands.cycle_inputs import OpenRectification, RecordFinding
+    from tests.support import finalized_evaluation
+
+    city = staff("341100", "city", Role.EVALUATOR, Role.REVIEWER)
+    p = project(app, COUNTY, "P9", "宣传", 2024)
+    ev = finalized_evaluation(app, city, p.id)
+    r = app.open_rectification(city, OpenRectification(SourceKind.EVALUATION, ev.id))
+    f1 = app.record_finding(city, r.id, RecordFinding("宣传覆盖不足", ["1.1"])).result
+    finding = EvidenceTarget(TargetKind.FINDING, r.id, f1)
+    measures = EvidenceTarget(TargetKind.RECTIFICATION, r.id, f1)
+    app.attach_evidence(city, finding, FILE, "现场检查记录")
+    with pytest.raises(Forbidden):  # the evaluated bureau does not write the demander's finding
+        app.attach_evidence(COUNTY, finding, Stored("cd" * 32, 1, "image/png", "x.png"))
+    app.attach_evidence(PREPARER, measures, Stored("cd" * 32, 1, "image/png", "宣传点照片.png"), "整改到位")
+    with pytest.raises(Forbidden):  # … nor the demander the unit's answer
+        app.attach_evidence(city, measures, Stored("ef" * 32, 1, "image/png", "y.png"))
+    with pytest.raises(NotFound, match="没有此问题"):
+        app.attach_evidence(city, EvidenceTarget(TargetKind.FINDING, r.id, "F9"), FILE)
+    assert app.evidence_of(AUDITOR, measures) is not None
+    with pytest.raises(NotFound):
+        app.evidence_of(SIBLING, finding)
