@@ -271,26 +271,26 @@ class EvidenceController(Controller):
         platform = platform_of(request)
         store = _evidence(platform).store
 
-        def run() -> tuple[Attachment, Any]:
+        def run() -> tuple[Attachment, int, Any]:
             e = platform.app.read_evidence(caller, evidence_id)
             a = e.attachments.get(attachment_id)
             if a is None:
                 raise NotFound("佐证材料不存在", code="evidence.not_found")
-            try:
-                return a, store.read(a.sha256)
+            try:  # the length of what is stored (jixiao verify is what compares it with the event)
+                return a, store.size(a.sha256), store.read(a.sha256)
             except BlobMissing:
                 raise Problem(
                     410, "佐证材料的文件在存储中缺失，请联系管理员运行 jixiao verify", "evidence.blob_missing"
                 ) from None
 
-        a, chunks = await to_thread.run_sync(run)
+        a, length, chunks = await to_thread.run_sync(run)
         return Stream(
             chunks,
             media_type=a.media_type,
             headers={
                 "Content-Disposition": content_disposition(a.name),
                 "X-Content-Type-Options": "nosniff",
-                "Content-Length": str(a.size),
+                "Content-Length": str(length),
                 "Cache-Control": "private, no-store",
                 "Content-Security-Policy": "sandbox",
                 "ETag": f'"{a.sha256}"',

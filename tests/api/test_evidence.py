@@ -211,3 +211,25 @@ def test_the_size_limit_is_the_evidence_settings_not_the_1_mib_of_json(
         assert r.status_code == 413 and r.json()["code"] == "evidence.too_large", r.text
         assert "20 MB" in r.json()["detail"]
         assert live.events() == events and _blobs() == blobs
+
+
+def test_a_file_missing_from_the_store_is_a_410_naming_verify(live: Live, targets: dict[str, str]) -> None:
+    unit = live.token(DISTRICT, Role.EVALUATOR, user="evaluator.360102")
+    data = b"%PDF-1.4\n% soon gone\n%%EOF\n"
+    with live.client() as http:
+        made = _upload(
+            http,
+            unit,
+            f"/api/v1/evidence/indicator/{targets['evaluation']}/1.1",
+            data,
+            "将丢失.pdf",
+            "application/pdf",
+        ).json()
+        blob = EVIDENCE_DIR / made["sha256"][:2] / made["sha256"]
+        blob.chmod(0o644)
+        blob.write_bytes(data + b"% appended\n")  # altered: served as stored, with its real length
+        altered = http.get(made["download"], headers=unit)
+        assert altered.status_code == 200 and altered.content == data + b"% appended\n"
+        blob.unlink()
+        gone = http.get(made["download"], headers=unit)
+        assert gone.status_code == 410 and "jixiao verify" in gone.json()["detail"]
