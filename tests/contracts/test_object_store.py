@@ -127,3 +127,13 @@ def test_the_local_folder_writes_atomically_and_read_only(tmp_path: Path) -> Non
     assert target.parent.name == sha[:2] and target.name == sha
     assert not target.stat().st_mode & 0o222  # read-only once stored
     assert list((tmp_path / "objects" / "tmp").iterdir()) == []  # no partial file left
+
+
+def test_an_object_altered_in_the_bucket_no_longer_hashes_to_its_key(s3_endpoint: str, tmp_path: Path) -> None:
+    """What ``jixiao verify`` relies on with S3: the digest of what is stored, not of what was sent."""
+    store = S3Objects(S3Config("jixiao-tamper", s3_endpoint, access_key="test", secret_key="test"))
+    store.client.create_bucket(Bucket="jixiao-tamper")
+    path, sha = _file(tmp_path, b"%PDF-1.4 original")
+    store.put(sha, path)
+    store.client.put_object(Bucket="jixiao-tamper", Key=store.key_of(sha), Body=b"%PDF-1.4 forged")
+    assert stored_digest(store, sha) == hashlib.sha256(b"%PDF-1.4 forged").hexdigest() != sha
