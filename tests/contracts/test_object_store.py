@@ -129,7 +129,9 @@ def test_the_local_folder_writes_atomically_and_read_only(tmp_path: Path) -> Non
     assert list((tmp_path / "objects" / "tmp").iterdir()) == []  # no partial file left
 
 
-def test_an_object_altered_in_the_bucket_no_longer_hashes_to_its_key(s3_endpoint: str, tmp_path: Path) -> None:
+def test_an_object_altered_in_the_bucket_no_longer_hashes_to_its_key(
+    s3_endpoint: str, tmp_path: Path
+) -> None:
     """What ``jixiao verify`` relies on with S3: the digest of what is stored, not of what was sent."""
     store = S3Objects(S3Config("jixiao-tamper", s3_endpoint, access_key="test", secret_key="test"))
     store.client.create_bucket(Bucket="jixiao-tamper")
