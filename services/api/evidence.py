@@ -34,7 +34,7 @@ from domain.ledger import Project
 from domain.rectification import Rectification
 from projections.audit.queries import Change, timeline
 from projections.evidence.queries import EvidenceRow, evidence_of_owner
-from services.api.plumbing import Platform, allowed, platform_of, read_models
+from services.api.plumbing import Platform, allowed, parse_as_of, platform_of, read_models
 from services.api.problems import Problem
 from services.app.commands.inputs import WithReason
 from services.app.commands.spec import target_of
@@ -219,7 +219,7 @@ class EvidenceController(Controller):
 
     @get(
         "/evidence/{kind:str}/{owner:uuid}/{key:str}",
-        summary="某指标、扣分、台账记录、问题或整改情况的佐证材料（removed=true 含已移除的）",
+        summary="某指标、扣分、台账记录、问题或整改情况的佐证材料（removed=true 含已移除的；version 或 as_of 回溯）",
         guards=[allowed("evidence.read")],
     )
     async def list_target(
@@ -230,12 +230,17 @@ class EvidenceController(Controller):
         owner: UUID,
         key: str,
         removed: bool = False,
+        version: int | None = None,
+        as_of: str | None = None,
     ) -> dict[str, Any]:
         app = platform_of(request).app
         target = _target(kind, owner, key)
+        at = parse_as_of(as_of)
+        if version is not None and (at is not None or version < 1):
+            raise Problem(400, "version 应为正整数，且不能与 as_of 同时指定", "as_of.ambiguous")
 
         def run() -> dict[str, Any]:
-            return _listing(app.evidence_of(caller, target), target, removed)
+            return _listing(app.evidence_of(caller, target, version, at), target, removed)
 
         return await to_thread.run_sync(run)
 

@@ -10,6 +10,7 @@ the decision (``EvidenceFile.attach`` / ``detach``) does no I/O.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,6 +25,7 @@ from domain.rectification import Rectification
 from domain.tenants import Role
 from services.app.commands.spec import target_of
 from services.app.policy import EVIDENCE_EDIT, Caller, Target
+from services.eventlog.port import NotInLog
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -150,14 +152,29 @@ class EvidenceCommands:
         self.authorize(caller, action, self.holder(e.target).target)
         return e
 
-    def evidence_of(self, caller: Caller, target: EvidenceTarget) -> EvidenceFile | None:
-        """The evidence attached to ``target`` (None: nothing ever was), authorized as reading it."""
+    def evidence_of(
+        self,
+        caller: Caller,
+        target: EvidenceTarget,
+        version: int | None = None,
+        until: datetime.datetime | None = None,
+    ) -> EvidenceFile | None:
+        """The evidence attached to ``target`` (None: nothing was, then), authorized as reading it;
+        as it stood at ``version`` or instant ``until`` with a history role (time travel)."""
         owner = self.holder(target)
-        self.authorize(caller, "evidence.read", owner.target)
+        past = version is not None or until is not None
+        self.authorize(caller, "evidence.history" if past else "evidence.read", owner.target)
+        eid = evidence_id(owner.tenant, target)
+        if not past:
+            try:
+                return self.load(EvidenceFile, eid)
+            except NotFound:
+                return None
         try:
-            return self.load(EvidenceFile, evidence_id(owner.tenant, target))
-        except NotFound:
+            found = self.log.load(eid, version=version, until=until)
+        except NotInLog:
             return None
+        return found if isinstance(found, EvidenceFile) else None
 
     def holder(self, target: EvidenceTarget) -> Owner:
         """The owner of ``target`` for reading and removing: the evaluation or the project, even

@@ -100,6 +100,12 @@ def test_upload_list_download_remove(live: Live, targets: dict[str, str]) -> Non
         again = http.get(url, headers=unit, params={"removed": "true"}).json()["files"]
         assert again[0]["detached"] is True and again[0]["detach_reason"] == "上传错了"
         assert http.get(made["download"], headers=unit).status_code == 200
+        then = http.get(url, headers=reader, params={"version": 2}).json()  # opened + attached
+        assert [(f["name"], f["detached"]) for f in then["files"]] == [("评分依据（2024）.pdf", False)]
+        assert http.get(url, headers=unit, params={"version": 2}).status_code == 403  # a history role
+        assert (
+            http.get(url, headers=reader, params={"as_of": "2000-01-01T00:00:00+08:00"}).json()["files"] == []
+        )
         live.settle()
         rows = http.get(
             f"/api/v1/evidence/of/{targets['evaluation']}", headers=unit, params={"removed": "true"}
