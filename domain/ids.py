@@ -46,3 +46,18 @@ def report_id(round_: UUID, project: UUID) -> UUID:
 def rectification_id(source: UUID) -> UUID:
     """The rectification (整改) of an evaluation or a monitoring report: one per source."""
     return uuid5(NAMESPACE, f"rectification/{source}")
+
+
+def policy_id(tenant: str) -> UUID:
+    """A bureau's 结果应用 policy (its finance side's; one per bureau, revised in place)."""
+    return uuid5(NAMESPACE, f"{tenant}/result-policy")
+
+
+def recommendation_id(evaluation: UUID) -> UUID:
+    """The budget recommendation of an evaluation (one per evaluation, made again as it changes)."""
+    return uuid5(NAMESPACE, f"recommendation/{evaluation}")
+
+
+def evaluation_report_id(evaluation: UUID) -> UUID:
+    """The evaluation report (评价报告) of an evaluation: one per evaluation."""
+    return uuid5(NAMESPACE, f"evaluation-report/{evaluation}")

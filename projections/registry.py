@@ -11,6 +11,7 @@ from projections.evidence.projection import EvidenceProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.rectification.projection import RectificationProjection
+from projections.results.projection import ResultsProjection
 from projections.scorecards.projection import ScorecardsProjection
 from projections.tenants.projection import TenantsProjection
 
@@ -23,6 +24,7 @@ NAMES = (
     "access",
     "cycle",
     "rectification",
+    "results",
     "evidence",
 )
 
@@ -37,6 +39,7 @@ def projection(name: str) -> Projection:
         "access": AccessProjection,
         "cycle": CycleProjection,
         "rectification": RectificationProjection,
+        "results": ResultsProjection,
         "evidence": EvidenceProjection,
     }
     if name not in factories:

@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     mos.add_parser(
         "check", help="检查已过报送期限的监控轮次：逾期未报送的项目发出预警（jixiao up 每小时运行）"
     )
+    re_ = sub.add_parser("reactions", help="平台对事件的反应：评价定稿、整改变化时提出预算建议（结果应用）")
+    res = re_.add_subparsers(dest="action", required=True)
+    res.add_parser("run", help="持续跟随事件日志（jixiao up 已在后台运行）")
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -184,6 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands.monitor import cmd_monitor_check
 
             return cmd_monitor_check()
+        if args.command == "reactions":
+            from services.commands.reactor import cmd_reactions_run
+
+            return cmd_reactions_run()
         if args.command == "template":
             from services.commands import templates as tc
 

@@ -14,6 +14,7 @@ from domain.indicators import IndicatorSpec
 from domain.ledger import EntryKind, FundingSource
 from domain.monitoring import Likelihood, Resolution
 from domain.rectification import Measure, Rectification, SourceKind
+from domain.results import DEFAULT_RULES, Advice, Band, Decision, Outcome, Rules
 from domain.rules import Judgement
 from domain.targets import Details, Grade, Stage, TargetIndicator
 from domain.templates import PLATFORM_TENANT
@@ -60,10 +61,12 @@ from services.app.commands.inputs import (
     StartEvaluation,
     WithReason,
 )
+from services.app.commands.results import AdoptPolicy, DecideRecommendation, RevisePolicy
 from services.app.policy import Caller
+from services.app.reactions import service
 from services.commands.imports import import_report
 from tests.conftest import REPORTS
-from tests.support import quick_accounts
+from tests.support import finalized_evaluation, quick_accounts
 
 # the platform's operator (registers the tree, its users and templates)
 ADMIN = Caller("admin", PLATFORM_TENANT, frozenset(Role), correlation_id="relay-test", operator=True)
@@ -186,6 +189,7 @@ def cycle_events(app: JixiaoApplication) -> None:
     app.resolve_alert(unit, report, "forecast_miss:1.1", ResolveAlert(Resolution.EXPLAINED, "下半年集中参保"))
     app.close_round(city, r, "本轮结束")
     rectification_events(app, report, unit, city)
+    results_events(app)
 
 
 def rectification_events(app: JixiaoApplication, report: UUID, unit: Caller, city: Caller) -> None:
@@ -202,6 +206,30 @@ def rectification_events(app: JixiaoApplication, report: UUID, unit: Caller, cit
     app.review_rectification(city, r, ReviewRectification(False, "缺少佐证材料"))
     app.file_measures(unit, r, FileMeasures([Measure("F1", "集中宣传", "已附参保台账", True)], "已补充"))
     app.review_rectification(city, r, ReviewRectification(True, "同意"))
+
+
+def results_events(app: JixiaoApplication) -> None:
+    """The city's finance side adopts a 结果应用 policy and revises it; the city's finalized 部门评价
+    of a district project gets its recommendation, made again when its 整改 is sent; the finance
+    system records a changed decision."""
+    finance = Caller("f1", "360100", frozenset({Role.FINANCE}), correlation_id="relay-test")
+    city = Caller("c2", "360100", frozenset({Role.EVALUATOR, Role.REVIEWER}), correlation_id="relay-test")
+    unit = Caller("p3", "360102", frozenset({Role.PREPARER}), correlation_id="relay-test")
+    app.adopt_policy(finance, "360100", AdoptPolicy(DEFAULT_RULES, "采用默认标准"))
+    harder = Rules(
+        tuple(Band(b.grade, b.advice, Decimal(20) if b.cut_pct else b.cut_pct) for b in DEFAULT_RULES.bands)
+    )
+    app.revise_policy(finance, "360100", RevisePolicy(harder, "压减比例调整为 20%"))
+    p = app.register_project(unit, "360102", RegisterProject("RS-1", "结果应用项目", 2024))
+    ev = finalized_evaluation(app, city, p.id).id
+    made = app.recommend(service("relay-test"), ev)
+    assert made is not None
+    r = app.open_rectification(city, OpenRectification(SourceKind.EVALUATION, ev)).id
+    app.record_finding(city, r, RecordFinding("宣传覆盖不足", ["1.1"]))
+    app.send_demand(city, r, SendDemand("请整改"))
+    app.recommend(service("relay-test"), ev)
+    changed = DecideRecommendation(Decision.CHANGED, Outcome(Advice.CUT, Decimal(5)), "财力紧张，压减 5%")
+    app.decide_recommendation(finance, made.id, changed)
 
 
 PASSWORD = "Relay-test-2026!"

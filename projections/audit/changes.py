@@ -214,5 +214,30 @@ RECTIFICATION_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 CHANGES.update(RECTIFICATION_CHANGES)
 
 
+def _advice(agg: Any, event: Any) -> Any:
+    if agg is None:
+        return None
+    out = {
+        "advice": agg.outcome.advice.value,
+        "cut_pct": str(agg.outcome.cut_pct),
+        "inputs": msgspec.to_builtins(agg.inputs),
+    }
+    if agg.decision is not None:
+        out["decision"] = agg.decision[0].value
+        out["applied"] = msgspec.to_builtins(agg.decision[1])
+    return out
+
+
+# 结果应用: a policy's revision, a recommendation's advice with its inputs and the decision on it
+RESULTS_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "ResultPolicy.Adopted": (lambda e: "", _attr("revision", "rules")),
+    "ResultPolicy.Revised": (lambda e: "", _attr("revision", "rules")),
+    "Recommendation.Made": (lambda e: e.inputs.grade, _advice),
+    "Recommendation.Remade": (lambda e: e.inputs.rectification or e.inputs.grade, _advice),
+    "Recommendation.Decided": (lambda e: e.decision.value, _advice),
+}
+CHANGES.update(RESULTS_CHANGES)
+
+
 def change_of(type_name: str) -> tuple[Callable[[Any], str], Value]:
     return CHANGES.get(type_name, (lambda e: "", lambda a, e: None))

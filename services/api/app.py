@@ -33,6 +33,7 @@ from services.api.plumbing import Platform, caller_of
 from services.api.problems import handle
 from services.api.projects import ProjectController
 from services.api.rectification import RectificationController
+from services.api.results import ResultsController
 from services.api.scoring import ScoringController
 from services.api.targets import TargetsController
 from services.api.tenants import TenantController
@@ -57,6 +58,7 @@ def create_app(
             TargetsController,
             MonitoringController,
             RectificationController,
+            ResultsController,
             SessionController,
             OidcController,
             AccountsController,

@@ -20,6 +20,7 @@ from domain.targets import Details
 from services.api.bodies import data_type
 from services.app.commands import cycle_inputs as c
 from services.app.commands import inputs as i
+from services.app.commands.results import AdoptPolicy, DecideRecommendation
 from services.app.scoring import WhatIf
 
 _SPEC = {
@@ -321,6 +322,34 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
     c.ReviewRectification: [
         ("验收通过", {"accepted": True, "reason": "整改到位"}),
         ("不予通过，重新整改", {"accepted": False, "reason": "缺少覆盖率佐证材料", "answer_days": 15}),
+    ],
+    AdoptPolicy: [
+        (
+            "采用默认的结果应用政策",
+            {
+                "rules": {
+                    "bands": [
+                        {"grade": "优", "advice": "priority"},
+                        {"grade": "良", "advice": "keep"},
+                        {"grade": "中", "advice": "cut", "cut_pct": "10"},
+                        {"grade": "差", "advice": "cancel"},
+                    ],
+                    "unrectified": "suspend",
+                },
+                "reason": "按本级预算绩效管理办法",
+            },
+        ),
+    ],
+    DecideRecommendation: [
+        ("采纳", {"decision": "accepted"}),
+        (
+            "调整后采纳",
+            {
+                "decision": "changed",
+                "outcome": {"advice": "cut", "cut_pct": "5"},
+                "reason": "重点民生项目，少压减",
+            },
+        ),
     ],
     WhatIf: [
         ("按规则第 2 版重算", {"rule_version": 2}),

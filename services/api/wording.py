@@ -15,6 +15,13 @@ from collections.abc import Callable
 
 # every field of every request body and every query parameter, in the words of the forms
 LABELS = {
+    "advice": "预算建议",
+    "cut_pct": "压减比例",
+    "decision": "财政决定",
+    "open_rectification": "整改未完成时的建议",
+    "outcome": "调整后的建议",
+    "undecided": "仅看未决定的",
+    "unrectified": "整改逾期时的建议",
     "accepted": "是否验收通过",
     "answer_days": "整改期限（天）",
     "done": "是否整改到位",

@@ -28,6 +28,7 @@ from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Role, Tenant
@@ -49,6 +50,7 @@ from services.app.cycle import Cycle
 from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.rectifying import Rectifying
+from services.app.results import Results
 from services.app.tree import TenantTree
 from services.eventlog.port import EventLog
 from services.files.scorer import Scored, score_report
@@ -69,11 +71,13 @@ LABELS: dict[type[Any], str] = {
     MonitoringRound: "监控轮次",
     MonitoringReport: "项目监控表",
     Rectification: "整改要求",
+    ResultPolicy: "结果应用政策",
+    Recommendation: "预算建议",
     EvidenceFile: "佐证材料",
 }
 
 
-class JixiaoApplication(Cycle, Rectifying, EvidenceCommands, UnitOfWork):
+class JixiaoApplication(Cycle, Rectifying, Results, EvidenceCommands, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

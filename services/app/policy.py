@@ -197,6 +197,11 @@ ACTIONS: dict[str, Rule] = {
     "rectification.answer": Rule(PREPARE, Scope.TENANT_WRITE),
     "rectification.check": Rule(MONITOR, Scope.REGION),  # the overdue check over the caller's region
     "rectification.flag_overdue": Rule(MONITOR, Scope.REGION),
+    # 结果应用: the finance side's policy and its decisions; recommendations are made by the platform
+    "results.adopt_policy": Rule(FINANCE, Scope.TENANT_WRITE),
+    "results.revise_policy": Rule(FINANCE, Scope.TENANT_WRITE),
+    "results.recommend": Rule(FINANCE, Scope.REGION),
+    "results.decide": Rule(FINANCE, Scope.SUPERVISE),  # the finance side above, as for targets
     # 佐证材料: attached or removed by whoever may edit what it is attached to (EVIDENCE_EDIT);
     # the routes' guards take any role that may edit one of them
     "evidence.attach": Rule(EVIDENCE_WRITERS, Scope.EVALUATION, third_party=True),
@@ -228,6 +233,8 @@ ACTIONS: dict[str, Rule] = {
     "monitoring.read": Rule(ANY, Scope.READ),
     "rectification.read": Rule(ANY, Scope.READ),
     "rectification.history": Rule(HISTORY, Scope.READ),
+    "results.read": Rule(ANY, Scope.READ),
+    "results.history": Rule(HISTORY, Scope.READ),
     "evidence.read": Rule(ANY, Scope.READ, third_party=True),
     "evidence.history": Rule(HISTORY, Scope.READ, third_party=True),
 }
@@ -344,6 +351,7 @@ _WHAT = {
     "targets": "绩效目标",
     "monitoring": "监控",
     "rectification": "整改",
+    "results": "预算建议",
     "evidence": "佐证材料",
 }
 

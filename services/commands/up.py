@@ -21,6 +21,7 @@ from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
 from services.commands.demo_evidence import seed_evidence
 from services.commands.monitor import start_checker
 from services.commands.projections import run_projectors
+from services.commands.reactor import start_reactor
 from services.commands.relay import start_relay
 from services.commands.serve import serve
 from services.compose import build_accounts, build_api, build_application, install
@@ -138,6 +139,7 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
             stop = threading.Event()
             threads = run_projectors(settings, endpoints.database_url, stop)
             threads.append(start_checker(endpoints.database_url, stop))
+            threads.append(start_reactor(endpoints.database_url, stop))
             print(f"  读模型投影：{'、'.join(NAMES)}（jixiao projections status 查看进度）")
             threads.append(
                 start_relay(endpoints.database_url, endpoints.nats_url, settings, stop, endpoints.nats)

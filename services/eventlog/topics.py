@@ -24,6 +24,7 @@ from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -89,6 +90,8 @@ TOPICS = Topics(
         "domain.monitoring:MonitoringReport": MonitoringReport,
         "domain.evidence:EvidenceFile": EvidenceFile,
         "domain.rectification:Rectification": Rectification,
+        "domain.results:ResultPolicy": ResultPolicy,
+        "domain.results:Recommendation": Recommendation,
     },
     events={
         **_events(Tenant, "domain.tenants:Tenant", ("Registered", "Renamed")),
@@ -150,6 +153,8 @@ TOPICS = Topics(
                 "OverdueWarned",
             ),
         ),
+        **_events(ResultPolicy, "domain.results:ResultPolicy", ("Adopted", "Revised")),
+        **_events(Recommendation, "domain.results:Recommendation", ("Made", "Remade", "Decided")),
         **_events(
             evaluation_events,
             "domain.evaluation:Evaluation",

@@ -26,6 +26,7 @@ from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
+from domain.results import Recommendation, ResultPolicy
 from domain.targets import TargetDeclaration
 from domain.templates import IndicatorTemplate
 from domain.tenants import Tenant
@@ -47,6 +48,8 @@ AGGREGATES: dict[type[Any], str] = {
     MonitoringReport: "monitoring_report",
     EvidenceFile: "evidence",
     Rectification: "rectification",
+    ResultPolicy: "result_policy",
+    Recommendation: "recommendation",
 }
 _NATIVE = (Decimal, datetime.date, datetime.datetime, UUID)
 

@@ -13,6 +13,15 @@ def web_handlers() -> list[Any]:
     from services.web.api import UiController
     from services.web.cyclexcel import CycleExcelController
     from services.web.excel import ExcelController
+    from services.web.resultsxcel import ResultsExcelController
     from services.web.routes import shell, static_files, vendored
 
-    return [shell, static_files(), vendored, UiController, ExcelController, CycleExcelController]
+    return [
+        shell,
+        static_files(),
+        vendored,
+        UiController,
+        ExcelController,
+        CycleExcelController,
+        ResultsExcelController,
+    ]

@@ -96,6 +96,23 @@ class Live:
                 time.sleep(0.05)
         raise AssertionError("projections did not catch up")
 
+    def react(self) -> int:
+        """Run the platform's reactions to everything stored so far (what ``jixiao up``'s follower
+        does every second; run on demand here, so that no test sees events appear on their own).
+        Returns how many recommendations were recorded."""
+        from services.commands.reactor import run_once
+
+        app = build_application(self.database_url)
+        recorded = 0
+        try:
+            while True:
+                read, made = run_once(app, self.database_url)
+                recorded += made
+                if not read:
+                    return recorded
+        finally:
+            app.close()
+
     def finalized_evaluation(self, district: str, city: str, code: str, name: str) -> tuple[str, str]:
         """Over HTTP: a ``district`` project (one ledger entry, L0001) and ``city``'s 部门评价 of
         it (one manual indicator 1 → 1.1), finalized. Returns the project's and evaluation's ids."""

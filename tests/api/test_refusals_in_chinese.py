@@ -79,6 +79,7 @@ def _fill(path: str, setup: dict[str, Any]) -> str:
         "warning_id": "overdue",
         "rectification": str(uuid.uuid4()),
         "finding_id": "F1",
+        "recommendation": str(uuid.uuid4()),
         "evidence_id": str(uuid.uuid4()),
         "attachment_id": "f1",
     }

@@ -79,6 +79,12 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "rectification.flag_overdue": (frozenset({R, F}), "region", False),
     "rectification.read": (ALL, "read", False),
     "rectification.history": (frozenset({A, R, D}), "read", False),
+    "results.adopt_policy": (frozenset({F}), "tenant_write", False),
+    "results.revise_policy": (frozenset({F}), "tenant_write", False),
+    "results.recommend": (frozenset({F}), "region", False),
+    "results.decide": (frozenset({F}), "supervise", False),
+    "results.read": (ALL, "read", False),
+    "results.history": (frozenset({A, R, D}), "read", False),
     **{
         f"evaluation.{a}": (frozenset({P, E}), "evaluation", True)
         for a in (

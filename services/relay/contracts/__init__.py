@@ -21,7 +21,7 @@ from uuid import UUID
 
 import msgspec
 
-from services.relay.contracts import accounts, cycle, evidence, payloads, rectification
+from services.relay.contracts import accounts, cycle, evidence, payloads, rectification, results
 from services.relay.contracts.payloads import (
     DeductionApplied,
     IntegrityCheckpoint,
@@ -62,6 +62,7 @@ EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
     **accounts.TYPES,
     **cycle.TYPES,
     **rectification.TYPES,
+    **results.TYPES,
     **evidence.TYPES,
 }
 

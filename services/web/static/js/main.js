@@ -14,6 +14,7 @@ import { renderPrint } from "./print.js";
 import { renderTargets, renderTargetList } from "./targets.js";
 import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
 import { renderRectification, renderRectifications } from "./rectification.js";
+import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -33,6 +34,9 @@ const ROUTES = [
   [/^\/ui\/reports\/([0-9a-f-]{36})\/?$/, renderReport],
   [/^\/ui\/tenants\/(\d{6})\/rectifications\/?$/, renderRectifications],
   [/^\/ui\/rectifications\/([0-9a-f-]{36})\/?$/, renderRectification],
+  [/^\/ui\/tenants\/(\d{6})\/recommendations\/?$/, renderRecommendations],
+  [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
+  [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
 ];
 
 export function go(path) {
@@ -50,6 +54,7 @@ async function header(who) {
     link(`/ui/tenants/${who.tenant}/targets`, "绩效目标"),
     link(`/ui/tenants/${who.tenant}/monitoring`, "运行监控"),
     link(`/ui/tenants/${who.tenant}/rectifications`, "整改"),
+    link(`/ui/tenants/${who.tenant}/recommendations`, "结果应用"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));
   clear(box,

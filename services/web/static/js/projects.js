@@ -18,6 +18,7 @@ export async function renderProject(main, [id], _query, who) {
   const targets = await api(`/api/v1/projects/${id}/targets`).catch(() => null);
   const monitoring = await api(`/api/v1/projects/${id}/monitoring`).catch(() => []);
   const rectifications = await api(`/api/v1/projects/${id}/rectifications`).catch(() => []);
+  const recommendations = await api(`/api/v1/projects/${id}/recommendations`).catch(() => []);
   const rerender = async (version) => {
     await fresh(`/api/v1/projects/${id}/ledger`, version);
     return renderProject(main, [id], _query, who);
@@ -33,7 +34,7 @@ export async function renderProject(main, [id], _query, who) {
     ledger.flags.length ? h("ul", { class: "flags", "aria-label": "台账提示" }, ledger.flags.map((f) => h("li", {}, f.message))) : null,
     h("h2", {}, "项目资金（元）"),
     totalsTable(ledger.totals),
-    yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications),
+    yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications, recommendations),
     h("h2", {}, "台账条目"),
     entriesTable(ledger, writable, rerender, await evidenceCounts(id)),
     writable ? entryForm(ledger, rerender) : null,
@@ -52,9 +53,9 @@ const TARGET_STATUS = {
 const LEVEL = { red: "红色预警", amber: "黄色预警", green: "正常" };
 const RECTIFICATION_STATUS = { draft: "拟定中", sent: "待整改", answered: "待验收", closed: "整改完成" };
 
-// The project's year on one line: declared → approved → monitored → evaluated → rectified, each
-// step a link.
-function yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications) {
+// The project's year on one line: declared → approved → monitored → evaluated → rectified →
+// applied to the next budget, each step a link.
+function yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications, recommendations) {
   const step = (label, done, body) => h("li", { class: done ? "done" : "todo" }, h("strong", {}, label), " ", body);
   const approved = targets && targets.versions.length;
   return h("section", { "aria-label": "年度进程" }, h("h2", {}, `${ledger.year} 年度进程`),
@@ -72,7 +73,10 @@ function yearTimeline(id, ledger, targets, monitoring, evaluations, writable, re
         ? evaluations.map((e) => link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} ${e.total}（${e.grade}）`)) : "尚无评价"),
       step("整改", rectifications.length > 0 && rectifications.every((r) => r.status === "closed"), rectifications.length
         ? rectifications.map((r) => link(`/ui/rectifications/${r.rectification_id}`,
-          `${r.source_label}：${RECTIFICATION_STATUS[r.status] || r.status}${r.warning ? "（逾期）" : ""}`)) : "无整改要求")));
+          `${r.source_label}：${RECTIFICATION_STATUS[r.status] || r.status}${r.warning ? "（逾期）" : ""}`)) : "无整改要求"),
+      step("结果应用", recommendations.some((r) => r.decision), recommendations.length
+        ? recommendations.map((r) => link(`/ui/recommendations/${r.recommendation_id}`,
+          `${r.year + 1} 年度预算建议：${r.advice_label}${r.decision ? `（财政已决定：${r.applied_label}）` : ""}`)) : "评价定稿后形成")));
 }
 
 // 台账变更记录: who recorded or corrected what, when, and why (auditors, reviewers, administrators).

@@ -1,0 +1,1 @@
+"""The 结果应用 read model: recommendations and policies."""
