@@ -8,6 +8,7 @@ from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
 from projections.cycle.projection import CycleProjection
 from projections.disclosure.projection import DisclosureProjection
+from projections.evidence.projection import EvidenceProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
 from projections.rectification.projection import RectificationProjection
@@ -26,6 +27,7 @@ NAMES = (
     "rectification",
     "results",
     "disclosure",
+    "evidence",
 )
 
 
@@ -41,6 +43,7 @@ def projection(name: str) -> Projection:
         "rectification": RectificationProjection,
         "results": ResultsProjection,
         "disclosure": DisclosureProjection,
+        "evidence": EvidenceProjection,
     }
     if name not in factories:
         raise DomainError(f"未知的投影「{name}」，可选：{'、'.join(NAMES)}", code="projection.unknown")

@@ -42,6 +42,7 @@ from services.app.personal import CREATE_SQL as PERSON_KEYS_SQL
 from services.app.personal import Personal, PostgresKeyStore
 from services.eventlog.memory import InMemoryEventLog
 from services.eventlog.postgres import PostgresEventLog
+from services.evidence.config import evidence_of
 from services.runtime.settings import Settings
 from services.web import web_handlers
 
@@ -132,6 +133,7 @@ def build_platform(
         scope_key=scope_key,
         command_cache=command_cache,
         accounts=Accounts(app, PostgresCredentials(read_pool), Personal(PostgresKeyStore(read_pool))),
+        evidence=evidence_of(settings),
     )
     platform.read_revocations()  # the first requests are checked against what is revoked already
     return platform

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from domain.context import Actor
@@ -118,6 +119,7 @@ def every_kind_of_event(app: JixiaoApplication) -> None:
     app.return_for_revision(reviewer, evaluation, WithReason("请补充说明"))
     cycle_events(app)
     disclosure_events(app)
+    evidence_events(app, evaluation, key)
 
 
 def template_events(app: JixiaoApplication, name: str) -> None:
@@ -286,3 +288,15 @@ def disclosure_events(app: JixiaoApplication) -> None:
     done = app.publish(reviewer, Publish(Kind.TARGETS, declaration_id("360102", p)))
     app.withdraw_publication(reviewer, done.aggregate.id, Withdraw(done.result, "依规撤回"))
     app.classify_project(reviewer, p, Classify(True, "涉及敏感信息"))
+
+
+def evidence_events(app: JixiaoApplication, evaluation: Any, key: str) -> None:
+    """A file attached to an indicator, then removed (the file's bytes never leave the platform)."""
+    from domain.evidence import EvidenceTarget, TargetKind
+    from services.app.evidence import Stored
+
+    evaluator = Caller("e1", "360102", frozenset({Role.EVALUATOR}), correlation_id="relay-test")
+    target = EvidenceTarget(TargetKind.INDICATOR, evaluation, key)
+    stored = Stored("5e" * 32, 2048, "application/pdf", "评分依据.pdf")
+    evidence, attachment = app.attach_evidence(evaluator, target, stored, "评分依据")
+    app.detach_evidence(evaluator, evidence.id, attachment, "上传错了文件")

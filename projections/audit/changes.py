@@ -169,6 +169,19 @@ CYCLE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 CHANGES.update(CYCLE_CHANGES)
 
 
+def _target(e: Any) -> str:
+    return f"{e.target.kind.value}:{e.target.key}"
+
+
+# 佐证材料: the attachment (name, hash, size, removed or not) as it stood before and after
+EVIDENCE_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "EvidenceFile.Opened": (_target, lambda a, e: None),
+    "EvidenceFile.Attached": (_target, _in("attachments", lambda e: e.attachment_id)),
+    "EvidenceFile.Detached": (_target, _in("attachments", lambda e: e.attachment_id)),
+}
+CHANGES.update(EVIDENCE_CHANGES)
+
+
 def _finding_id(event: Any) -> str:
     return str(event.finding.finding_id if hasattr(event, "finding") else event.finding_id)
 

@@ -22,6 +22,7 @@ from services.api.bodies import check_request
 from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
+from services.api.evidence import EvidenceController, document_upload
 from services.api.examples import document_examples
 from services.api.history import HistoryController
 from services.api.middleware import observe
@@ -69,6 +70,7 @@ def create_app(
             ProjectController,
             EvaluationController,
             HistoryController,
+            EvidenceController,
             OpsController,
             docs_asset,
             *([BenchController] if bench_endpoints else []),
@@ -95,4 +97,5 @@ def create_app(
     api.state.oidc = oidc
     document_problems(api)
     document_examples(api)
+    document_upload(api)
     return api

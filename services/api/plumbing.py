@@ -40,6 +40,7 @@ from services.api.ratelimit import RateLimiter
 from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.policy import Caller, check_role
+from services.evidence.config import Evidence
 
 T = TypeVar("T")
 log = logging.getLogger("jixiao.api")
@@ -61,6 +62,7 @@ class Platform:
     command_cache: int = 2000
 
     accounts: Accounts | None = None
+    evidence: Evidence | None = None  # 佐证材料: the object store and limits (services/evidence)
     _follower: asyncio.Task[None] | None = None
     names: TenantNames = field(init=False)  # bureau names for labels (services/api/names.py)
 

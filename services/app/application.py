@@ -23,6 +23,7 @@ from domain.context import Actor
 from domain.disclosure import ProjectDisclosure
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
+from domain.evidence import EvidenceFile
 from domain.ids import project_id, tenant_id
 from domain.indicators import IndicatorSpec
 from domain.ledger import LedgerEntry, LedgerStatement, Project
@@ -49,6 +50,7 @@ from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
 from services.app.disclosure import Disclosure
+from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.rectifying import Rectifying
 from services.app.reporting import Reporting
@@ -77,10 +79,11 @@ LABELS: dict[type[Any], str] = {
     Recommendation: "预算建议",
     ProjectDisclosure: "公开信息",
     EvaluationReport: "评价报告",
+    EvidenceFile: "佐证材料",
 }
 
 
-class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, Reporting, UnitOfWork):
+class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, UnitOfWork):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

@@ -119,6 +119,7 @@ ANY = tuple(Role)
 FINANCE = (Role.FINANCE,)
 MONITOR = (Role.REVIEWER, Role.FINANCE)  # the supervising bureau or the finance side
 DISCLOSE = (Role.REVIEWER, Role.ADMIN)  # who speaks for the bureau in public
+EVIDENCE_WRITERS = (Role.PREPARER, Role.EVALUATOR, Role.REVIEWER, Role.FINANCE)  # any who edits a target
 
 ACTIONS: dict[str, Rule] = {
     # commands
@@ -203,6 +204,15 @@ ACTIONS: dict[str, Rule] = {
     "disclosure.publish": Rule(DISCLOSE, Scope.TENANT_WRITE),
     "disclosure.withdraw": Rule(DISCLOSE, Scope.TENANT_WRITE),
     "project.classify": Rule(DISCLOSE, Scope.TENANT_WRITE),
+    # 佐证材料: attached or removed by whoever may edit what it is attached to (EVIDENCE_EDIT);
+    # the routes' guards take any role that may edit one of them
+    "evidence.attach": Rule(EVIDENCE_WRITERS, Scope.EVALUATION, third_party=True),
+    "evidence.detach": Rule(EVIDENCE_WRITERS, Scope.EVALUATION, third_party=True),
+    "evidence.edit_indicator": Rule(PREPARE, Scope.EVALUATION, third_party=True),
+    "evidence.edit_deduction": Rule(SCORE, Scope.EVALUATION, third_party=True),
+    "evidence.edit_ledger_entry": Rule(PREPARE, Scope.TENANT_WRITE),
+    "evidence.edit_finding": Rule((Role.EVALUATOR, Role.REVIEWER, Role.FINANCE), Scope.DEMAND),
+    "evidence.edit_rectification": Rule(PREPARE, Scope.TENANT_WRITE),
     # queries
     "me.read": Rule(ANY, Scope.PLATFORM, third_party=True),
     "tenant.read": Rule(ANY, Scope.READ),
@@ -229,6 +239,18 @@ ACTIONS: dict[str, Rule] = {
     "results.history": Rule(HISTORY, Scope.READ),
     "disclosure.list": Rule(ANY, Scope.READ),
     "disclosure.history": Rule(HISTORY, Scope.READ),
+    "evidence.read": Rule(ANY, Scope.READ, third_party=True),
+    "evidence.history": Rule(HISTORY, Scope.READ, third_party=True),
+}
+
+# the action that decides who may attach evidence to (or remove it from) each kind of thing:
+# the same roles and scope as editing the thing itself
+EVIDENCE_EDIT = {
+    "indicator": "evidence.edit_indicator",  # as evaluation.record_actual
+    "deduction": "evidence.edit_deduction",  # as evaluation.apply_deduction
+    "ledger_entry": "evidence.edit_ledger_entry",  # as project.record_entry
+    "finding": "evidence.edit_finding",  # as rectification.record_finding (the demanding bureau)
+    "rectification": "evidence.edit_rectification",  # as rectification.answer (the unit's measures)
 }
 
 ROLE_LABEL = {
@@ -335,6 +357,7 @@ _WHAT = {
     "rectification": "整改",
     "results": "预算建议",
     "disclosure": "公开信息",
+    "evidence": "佐证材料",
 }
 
 

@@ -13,6 +13,8 @@ from projections.integrity.checkpoints import CheckpointError, export, load_or_c
 from projections.integrity.verify import verify
 from projections.registry import NAMES
 from services.compose import build_application, install, projector
+from services.evidence.check import check_blobs
+from services.evidence.config import object_store
 from services.relay import tracking as relay_tracking
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
@@ -118,6 +120,7 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
                 return 1
         with psycopg.connect(endpoints.database_url) as conn:
             report = verify(conn, tenant, checkpoints)
+            blobs = check_blobs(conn, object_store(settings), tenant)  # 佐证材料 files (docs/evidence.md)
         app = build_application(endpoints.database_url)
         try:
             stale = app.log.stale_snapshots(tenant)
@@ -125,14 +128,19 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
             app.close()
     for oid, version in stale:
         print(f"✗ 快照与事件不符：{oid} 第 {version} 版（快照只是加速用的派生数据，可删除后由事件重建）")
+    for finding in blobs.findings:
+        print(f"✗ {finding}")
     scope = f"单位 {tenant}" if tenant else "全部单位"
-    if report.ok and not stale:
+    if report.ok and not stale and not blobs.findings:
         print(
             f"✓ 完整性校验通过（{scope}）：{report.events:,} 个事件，哈希链 {report.chained:,} 项"
             + (f"，{len(checkpoints)} 个签名检查点一致" if checkpoints else "")
+            + (f"，{blobs.files:,} 个佐证材料文件完好" if blobs.files else "")
         )
         return 0
     if report.ok:
+        if blobs.findings:
+            print(f"✗ 完整性校验失败（{scope}）：{len(blobs.findings)} 个佐证材料文件缺失或被修改")
         return 1
     print(f"✗ 完整性校验失败（{scope}）：第一处问题 —— {report.findings[0]}")
     for f in report.findings[1:20]:

@@ -19,12 +19,14 @@ from projections.registry import NAMES
 from services.api.auth import TokenConfig, issue
 from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
 from services.commands.demo_disclosure import seed_disclosure
+from services.commands.demo_evidence import seed_evidence
 from services.commands.monitor import start_checker
 from services.commands.projections import run_projectors
 from services.commands.reactor import start_reactor
 from services.commands.relay import start_relay
 from services.commands.serve import serve
 from services.compose import build_accounts, build_api, build_application, install
+from services.evidence.config import object_store
 from services.relay.permissions import downstream_user, inbox_prefix
 from services.relay.subjects import subtree
 from services.relay.tenancy import registered_paths
@@ -122,6 +124,9 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     print(
                         f"    绩效目标与运行监控：{s.cycles} 个单位的年度进程（申报、审核、批复、调整、监控、预警）"
                     )
+                evidence = seed_evidence(app, object_store(settings))
+                if evidence:
+                    print(f"    佐证材料：{evidence} 个文件（附于评价指标、扣分与台账条目）")
                 if s.rectifications:
                     print(f"    整改：{s.rectifications} 份（一份已验收通过，一份逾期未报送整改情况）")
                 if seed_disclosure(app):

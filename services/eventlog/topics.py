@@ -21,6 +21,7 @@ from eventsourcing.utils import register_topic
 from domain.disclosure import ProjectDisclosure
 from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
+from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
@@ -89,6 +90,7 @@ TOPICS = Topics(
         "domain.targets:TargetDeclaration": TargetDeclaration,
         "domain.monitoring:MonitoringRound": MonitoringRound,
         "domain.monitoring:MonitoringReport": MonitoringReport,
+        "domain.evidence:EvidenceFile": EvidenceFile,
         "domain.rectification:Rectification": Rectification,
         "domain.reporting:EvaluationReport": EvaluationReport,
         "domain.results:ResultPolicy": ResultPolicy,
@@ -186,6 +188,7 @@ TOPICS = Topics(
         **_events(
             ProjectDisclosure, "domain.disclosure:ProjectDisclosure", ("Opened", "Published", "Withdrawn")
         ),
+        **_events(EvidenceFile, "domain.evidence:EvidenceFile", ("Opened", "Attached", "Detached")),
     },
 )
 TOPICS.register_with_library()

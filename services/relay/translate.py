@@ -23,6 +23,7 @@ from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.disclosure import ProjectDisclosure
 from domain.evaluation import Evaluation
+from domain.evidence import EvidenceFile
 from domain.ledger import Project
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.rectification import Rectification
@@ -47,6 +48,7 @@ AGGREGATES: dict[type[Any], str] = {
     TargetDeclaration: "targets",
     MonitoringRound: "monitoring_round",
     MonitoringReport: "monitoring_report",
+    EvidenceFile: "evidence",
     Rectification: "rectification",
     EvaluationReport: "evaluation_report",
     ResultPolicy: "result_policy",

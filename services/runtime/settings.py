@@ -90,6 +90,15 @@ class Settings:
     oidc_client_secret: str = ""
     oidc_tenant_claim: str = "jixiao_tenant"  # the ID token's claim naming the person's bureau
     oidc_username_claim: str = "preferred_username"
+    # 佐证材料 (docs/evidence.md): a local folder unless an S3 bucket is named
+    evidence_dir: Path | None = None  # None: data_dir/evidence
+    evidence_max_mb: int = 20  # the largest file accepted, in MB
+    s3_bucket: str | None = None
+    s3_endpoint: str | None = None  # None: AWS itself; MinIO, Ceph, OSS, COS: their S3 endpoint
+    s3_region: str = "us-east-1"
+    s3_access_key: str | None = None  # None: the SDK's own chain (instance role, ~/.aws)
+    s3_secret_key: str | None = None
+    s3_prefix: str = "evidence/"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -116,7 +125,19 @@ class Settings:
             oidc_client_secret=env.get("JIXIAO_OIDC_CLIENT_SECRET") or "",
             oidc_tenant_claim=env.get("JIXIAO_OIDC_TENANT_CLAIM") or "jixiao_tenant",
             oidc_username_claim=env.get("JIXIAO_OIDC_USERNAME_CLAIM") or "preferred_username",
+            evidence_dir=Path(env["JIXIAO_EVIDENCE_DIR"]) if env.get("JIXIAO_EVIDENCE_DIR") else None,
+            evidence_max_mb=_int(env, "JIXIAO_EVIDENCE_MAX_MB", 20, high=1024),
+            s3_bucket=env.get("JIXIAO_S3_BUCKET") or None,
+            s3_endpoint=env.get("JIXIAO_S3_ENDPOINT") or None,
+            s3_region=env.get("JIXIAO_S3_REGION") or "us-east-1",
+            s3_access_key=env.get("JIXIAO_S3_ACCESS_KEY") or None,
+            s3_secret_key=env.get("JIXIAO_S3_SECRET_KEY") or None,
+            s3_prefix=env.get("JIXIAO_S3_PREFIX", "evidence/"),
         )
+
+    @property
+    def evidence_folder(self) -> Path:
+        return self.evidence_dir if self.evidence_dir is not None else self.data_dir / "evidence"
 
     def child_environment(self, database_url: str) -> dict[str, str]:
         """What an API worker process started by this one needs to build the same platform:
@@ -153,4 +174,12 @@ VARIABLES = (
     "JIXIAO_OIDC_CLIENT_SECRET",
     "JIXIAO_OIDC_TENANT_CLAIM",
     "JIXIAO_OIDC_USERNAME_CLAIM",
+    "JIXIAO_EVIDENCE_DIR",
+    "JIXIAO_EVIDENCE_MAX_MB",
+    "JIXIAO_S3_BUCKET",
+    "JIXIAO_S3_ENDPOINT",
+    "JIXIAO_S3_REGION",
+    "JIXIAO_S3_ACCESS_KEY",
+    "JIXIAO_S3_SECRET_KEY",
+    "JIXIAO_S3_PREFIX",
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +33,8 @@ from tests.support import register
 
 REPORTS = Path(__file__).resolve().parents[2] / "reports"
 SECRET = "test-secret-" + "x" * 40
-SETTINGS = Settings(jwt_secret=SECRET, rate_limit=0, rebuild_workers=1)
+EVIDENCE_DIR = Path(tempfile.mkdtemp(prefix="jixiao-evidence-"))  # 佐证材料 files of the API tests
+SETTINGS = Settings(jwt_secret=SECRET, rate_limit=0, rebuild_workers=1, evidence_dir=EVIDENCE_DIR)
 TOKENS = TokenConfig(secret=SECRET)
 CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # demo passwords: fast to set
 EXTRA_TENANTS = (

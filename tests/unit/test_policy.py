@@ -127,6 +127,16 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "evaluation.history": (frozenset({A, R, D}), "read", True),
     "evaluation.integrity": (frozenset({A, R, D}), "read", True),
     "platform.integrity": (frozenset({A, D}), "platform", False),
+    # 佐证材料: as editing what it is attached to; reading: as reading it
+    "evidence.attach": (frozenset({P, E, R, F}), "evaluation", True),  # the routes' guards
+    "evidence.detach": (frozenset({P, E, R, F}), "evaluation", True),
+    "evidence.edit_indicator": (frozenset({P, E}), "evaluation", True),
+    "evidence.edit_deduction": (frozenset({E}), "evaluation", True),
+    "evidence.edit_ledger_entry": (frozenset({P, E}), "tenant_write", False),
+    "evidence.edit_finding": (frozenset({E, R, F}), "demand", False),
+    "evidence.edit_rectification": (frozenset({P, E}), "tenant_write", False),
+    "evidence.read": (ALL, "read", True),
+    "evidence.history": (frozenset({A, R, D}), "read", True),
 }
 ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
 TARGETS = {
@@ -231,3 +241,18 @@ def test_roles_are_checked_without_data() -> None:
         check_role(auditor, "evaluation.apply_deduction")
     assert refused.value.code == "forbidden.role" and "评价人" in refused.value.message
     assert check_role(Caller("m", "360100", frozenset({P, E})), "evaluation.import_sheet") is E
+
+
+def test_evidence_is_edited_by_whoever_may_edit_what_it_is_attached_to() -> None:
+    from services.app.policy import EVIDENCE_EDIT
+
+    same = {
+        "indicator": "evaluation.record_actual",
+        "deduction": "evaluation.apply_deduction",
+        "ledger_entry": "project.record_entry",
+        "finding": "rectification.record_finding",
+        "rectification": "rectification.answer",
+    }
+    assert set(EVIDENCE_EDIT) == set(same)
+    for kind, action in EVIDENCE_EDIT.items():
+        assert EXPECTED[action] == EXPECTED[same[kind]], kind

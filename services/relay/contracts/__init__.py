@@ -21,7 +21,16 @@ from uuid import UUID
 
 import msgspec
 
-from services.relay.contracts import accounts, cycle, disclosure, payloads, rectification, reporting, results
+from services.relay.contracts import (
+    accounts,
+    cycle,
+    disclosure,
+    evidence,
+    payloads,
+    rectification,
+    reporting,
+    results,
+)
 from services.relay.contracts.payloads import (
     DeductionApplied,
     IntegrityCheckpoint,
@@ -65,6 +74,7 @@ EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
     **results.TYPES,
     **reporting.TYPES,
     **disclosure.TYPES,
+    **evidence.TYPES,
 }
 
 

@@ -6,6 +6,7 @@ import { askForm, clear, h, link, money, notice, pct, shown, when } from "./dom.
 import { ENTRY, KIND, SOURCES, STATUS, actionOf, has } from "./labels.js";
 import { go } from "./main.js";
 import { classificationPanel } from "./disclosure.js";
+import { evidenceButton, evidenceCounts } from "./evidence.js";
 
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
 
@@ -37,7 +38,7 @@ export async function renderProject(main, [id], _query, who) {
     totalsTable(ledger.totals),
     yearTimeline(id, ledger, targets, monitoring, evaluations, writable, rectifications, recommendations),
     h("h2", {}, "台账条目"),
-    entriesTable(ledger, writable, rerender),
+    entriesTable(ledger, writable, rerender, await evidenceCounts(id)),
     writable ? entryForm(ledger, rerender) : null,
     h("h2", {}, "评价"),
     evaluations.length ? h("ul", {}, evaluations.map((e) => h("li", {},
@@ -103,7 +104,7 @@ function totalsTable(totals) {
       h("td", { class: "num" }, pct(t.execution_rate)), h("td", { class: "num" }, pct(t.budget_execution_rate))))));
 }
 
-function entriesTable(ledger, writable, rerender) {
+function entriesTable(ledger, writable, rerender, counts = null) {
   const correct = (e) => askForm(`更正条目 ${e.entry_id}`, [
     { name: "amount", label: "更正金额（元，可为负）", required: true, inputmode: "decimal" },
     { name: "date", label: "日期", type: "date", required: true },
@@ -125,7 +126,8 @@ function entriesTable(ledger, writable, rerender) {
       h("td", {}, shown(e.purpose)),
       h("td", {}, e.corrects ? `更正 ${e.corrects}${e.reason ? `：${e.reason}` : ""}` : e.reason ? `原因：${e.reason}` : ""),
       h("td", {}, writable && e.kind !== "correction"
-        ? h("button", { type: "button", onclick: () => correct(e), "aria-label": `更正条目 ${e.entry_id}` }, "更正") : "")))));
+        ? h("button", { type: "button", onclick: () => correct(e), "aria-label": `更正条目 ${e.entry_id}` }, "更正") : "",
+        " ", evidenceButton({ kind: "ledger_entry", owner: ledger.project_id, key: e.entry_id, label: `台账条目 ${e.entry_id}` }, writable, counts))))));
 }
 
 function entryForm(ledger, rerender) {

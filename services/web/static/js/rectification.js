@@ -7,6 +7,7 @@ import { api, explain } from "./api.js";
 import { askForm, clear, h, link, notice, shown, when } from "./dom.js";
 import { has } from "./labels.js";
 import { go } from "./main.js";
+import { evidenceButton, evidenceCounts } from "./evidence.js";
 
 const STATUS = { draft: "拟定中", sent: "待整改", answered: "待验收", closed: "整改完成" };
 const WARNING = { send: "整改要求逾期未下达", answer: "整改情况逾期未报送" };
@@ -132,4 +133,19 @@ export async function renderRectification(main, [id], _query, who) {
       h("table", {}, h("thead", {}, h("tr", {}, ["时间", "操作", "人员", "单位", "原因"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, trail.map((c) => h("tr", {}, h("td", {}, when(c.at)), h("td", {}, `${ACTION[c.action] || c.action}${c.subject ? `（${SUBJECT[c.subject] || c.subject}）` : ""}`),
           h("td", {}, c.actor_id), h("td", {}, c.actor_tenant), h("td", {}, shown(c.reason))))))) : null);
+  await findingEvidence(main, r, recording, unit);
+}
+
+// 佐证材料 of each finding (the demanding bureau's) and of the unit's measures for it (evidence.js)
+async function findingEvidence(main, r, recording, unit) {
+  const counts = await evidenceCounts(r.rectification_id || r.id);
+  const owner = r.rectification_id || r.id;
+  for (const row of main.querySelectorAll('table[aria-label="问题清单"] tbody tr')) {
+    const id = row.querySelector("th")?.textContent;
+    const f = r.findings.find((x) => x.finding_id === id);
+    if (!f) continue;
+    row.lastElementChild.append(
+      evidenceButton({ kind: "finding", owner, key: f.finding_id, label: `问题 ${f.finding_id}` }, recording, counts), " ",
+      evidenceButton({ kind: "rectification", owner, key: f.finding_id, label: `问题 ${f.finding_id} 的整改情况` }, unit, counts));
+  }
 }

@@ -12,6 +12,7 @@ import { exportButton, importControl, importResult } from "./excel.js";
 import { judgeButton, lineageButton, whatIfPanel } from "./lineage.js";
 import { rectifyButton } from "./rectification.js";
 import { publishButton } from "./disclosure.js";
+import { evidenceButton, evidenceCounts } from "./evidence.js";
 
 const EDITABLE = ["draft", "returned"];
 const HISTORY_ROLES = ["auditor", "reviewer", "admin"];
@@ -91,6 +92,7 @@ export async function renderScorecard(main, [id], query, who) {
       cell?.append(h("button", { type: "button", "aria-label": `扣分 ${d.deduction_id} 的历史`, onclick: () => deductionHistory(base, d) }, `${d.deduction_id} 历史`));
     }
   }
+  if (!travelling) await attachEvidence(table, card, id, mayEdit, mayScore);
   const funds = fundsGrid(form, { card, controls });
   for (const leaf of card.indicators.filter((i) => i.rule)) {
     const cell = table.querySelector(`#score-${CSS.escape(leaf.key)}`) || funds.querySelector(`#score-${CSS.escape(leaf.key)}`);
@@ -243,4 +245,22 @@ async function deductionHistory(base, d) {
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
+}
+
+// 佐证材料 beside each indicator and each active deduction (evidence.js)
+async function attachEvidence(table, card, id, mayEdit, mayScore) {
+  const counts = await evidenceCounts(id);
+  const byKey = new Map(card.indicators.map((i) => [i.key, i]));
+  for (const row of table.querySelectorAll("tr[data-key]")) {
+    const leaf = byKey.get(row.dataset.key);
+    const cell = row.querySelector("td.notes");
+    if (!leaf || !cell) continue;
+    const active = card.deductions.filter((d) => d.key === leaf.key && d.active);
+    cell.querySelectorAll(".deduction").forEach((div, i) => {
+      const d = active[i];
+      if (d) div.append(" ", evidenceButton({ kind: "deduction", owner: id, key: d.deduction_id, label: `扣分 ${d.deduction_id}` }, mayScore, counts));
+    });
+    cell.append(h("div", { class: "no-print" },
+      evidenceButton({ kind: "indicator", owner: id, key: leaf.key, label: `「${leaf.name}」指标` }, mayEdit, counts)));
+  }
 }
