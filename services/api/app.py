@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
+from services.api.department import DepartmentController
 from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
@@ -60,6 +61,7 @@ def create_app(
             TargetsController,
             MonitoringController,
             RectificationController,
+            DepartmentController,
             ReportingController,
             ResultsController,
             DisclosureController,

@@ -24,6 +24,7 @@ from services.app.commands import disclosure as dc
 from services.app.commands import inputs as i
 from services.app.commands.reporting import WriteSection
 from services.app.commands.results import AdoptPolicy, DecideRecommendation
+from services.app.department import StartWholeDepartment
 from services.app.scoring import WhatIf
 
 _SPEC = {
@@ -380,6 +381,13 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
     dc.Classify: [
         ("标记涉密", {"classified": True, "reason": "项目内容涉及国家秘密，经本局保密审查确定"}),
         ("取消涉密", {"classified": False, "reason": "经保密审查解除涉密"}),
+    ],
+    StartWholeDepartment: [
+        ("本单位部门整体自评", {"year": 2024, "kind": "self"}),
+        (
+            "上级对本单位部门整体的评价",
+            {"year": 2024, "kind": "department", "evaluator_name": "南昌市医疗保障局"},
+        ),
     ],
     Engagement: [
         (

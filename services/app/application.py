@@ -49,6 +49,7 @@ from services.app.commands.templates import PUBLISH_TEMPLATE, REVISE_TEMPLATE
 from services.app.commands.tenants import REGISTER_TENANT
 from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
+from services.app.department import Department
 from services.app.disclosure import Disclosure
 from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
@@ -83,7 +84,9 @@ LABELS: dict[type[Any], str] = {
 }
 
 
-class JixiaoApplication(Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, UnitOfWork):
+class JixiaoApplication(
+    Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, Department, UnitOfWork
+):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
         self.tree = TenantTree(log)

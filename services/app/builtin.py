@@ -8,7 +8,7 @@ from domain.indicators import IndicatorSpec
 from services.files.loader import FileFormatError, decode_indicators, parse_text
 from services.files.scorer import spec_of, walk
 
-BUILTIN_TEMPLATES = ("caiyu-2020-10.yaml",)
+BUILTIN_TEMPLATES = ("caiyu-2020-10.yaml", "whole-department.yaml")
 
 
 def builtin_template(filename: str) -> tuple[str, str, tuple[IndicatorSpec, ...]]:

@@ -1,7 +1,7 @@
 // Excel out (the .xlsx 评分表 / 自评表) and in (a filled template into this evaluation). The file
 // goes to the server as it is; the server reads it and answers per row.
 
-import { api } from "./api.js";
+import { api, explain } from "./api.js";
 import { h, notice } from "./dom.js";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -11,6 +11,21 @@ function filename(res) {
   const header = res.headers.get("Content-Disposition") || "";
   const star = header.match(/filename\*=UTF-8''([^;]+)/);
   return star ? decodeURIComponent(star[1]) : "评分表.xlsx";
+}
+
+// Any file the API answers (a report, a summary): saved under the name the server gives it.
+export async function download(path, fallback) {
+  try {
+    const res = await api(path, { raw: true });
+    const star = (res.headers.get("Content-Disposition") || "").match(/filename\*=UTF-8''([^;]+)/);
+    const url = URL.createObjectURL(await res.blob());
+    const a = h("a", { href: url, download: star ? decodeURIComponent(star[1]) : fallback });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    notice("已下载");
+  } catch (err) { notice(explain(err)); }
 }
 
 export function exportButton(base, fail) {

@@ -16,6 +16,7 @@ import { renderReport, renderRound, renderRounds, startReport } from "./monitori
 import { renderRectification, renderRectifications } from "./rectification.js";
 import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
 import { renderReport as renderEvaluationReport } from "./report.js";
+import { renderDepartment } from "./department.js";
 import { renderPublications } from "./disclosure.js";
 
 const ROUTES = [
@@ -38,6 +39,7 @@ const ROUTES = [
   [/^\/ui\/tenants\/(\d{6})\/rectifications\/?$/, renderRectifications],
   [/^\/ui\/rectifications\/([0-9a-f-]{36})\/?$/, renderRectification],
   [/^\/ui\/tenants\/(\d{6})\/recommendations\/?$/, renderRecommendations],
+  [/^\/ui\/tenants\/(\d{6})\/department\/?$/, renderDepartment],
   [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
   [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
   [/^\/ui\/tenants\/(\d{6})\/publications\/?$/, renderPublications],
@@ -59,6 +61,7 @@ async function header(who) {
     link(`/ui/tenants/${who.tenant}/monitoring`, "运行监控"),
     link(`/ui/tenants/${who.tenant}/rectifications`, "整改"),
     link(`/ui/tenants/${who.tenant}/recommendations`, "结果应用"),
+    link(`/ui/tenants/${who.tenant}/department`, "部门整体"),
     link(`/ui/tenants/${who.tenant}/publications`, "信息公开"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));

@@ -5,20 +5,7 @@
 import { api, explain } from "./api.js";
 import { askForm, clear, h, link, notice } from "./dom.js";
 import { has } from "./labels.js";
-
-async function download(path, fallback) {
-  try {
-    const res = await api(path, { raw: true });
-    const star = (res.headers.get("Content-Disposition") || "").match(/filename\*=UTF-8''([^;]+)/);
-    const url = URL.createObjectURL(await res.blob());
-    const a = h("a", { href: url, download: star ? decodeURIComponent(star[1]) : fallback });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    notice("已下载");
-  } catch (err) { notice(explain(err)); }
-}
+import { download } from "./excel.js";
 
 export async function renderReport(main, [id], _query, who) {
   const base = `/api/v1/evaluations/${id}/report`;
