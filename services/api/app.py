@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
+from services.api.comparison import ComparisonController
 from services.api.docs import docs_asset, swagger_page
 from services.api.evaluations import EvaluationController
 from services.api.examples import document_examples
@@ -58,6 +59,7 @@ def create_app(
             MonitoringController,
             RectificationController,
             ResultsController,
+            ComparisonController,
             SessionController,
             OidcController,
             AccountsController,

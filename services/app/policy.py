@@ -220,6 +220,9 @@ ACTIONS: dict[str, Rule] = {
     "rectification.history": Rule(HISTORY, Scope.READ),
     "results.read": Rule(ANY, Scope.READ),
     "results.history": Rule(HISTORY, Scope.READ),
+    # 自评与外部评价对比, a project's years (issue 19 §6): readers of the project's bureau and above
+    "evaluation.compare": Rule(ANY, Scope.READ),
+    "project.series": Rule(ANY, Scope.READ),
 }
 
 ROLE_LABEL = {

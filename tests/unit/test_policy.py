@@ -120,6 +120,8 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "evaluation.history": (frozenset({A, R, D}), "read", True),
     "evaluation.integrity": (frozenset({A, R, D}), "read", True),
     "platform.integrity": (frozenset({A, D}), "platform", False),
+    "evaluation.compare": (ALL, "read", False),
+    "project.series": (ALL, "read", False),
 }
 ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
 TARGETS = {
