@@ -15,6 +15,7 @@ import { renderTargets, renderTargetList } from "./targets.js";
 import { renderReport, renderRound, renderRounds, startReport } from "./monitoring.js";
 import { renderRectification, renderRectifications } from "./rectification.js";
 import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
+import { renderComparison, renderSeries } from "./compare.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -37,6 +38,8 @@ const ROUTES = [
   [/^\/ui\/tenants\/(\d{6})\/recommendations\/?$/, renderRecommendations],
   [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
   [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
+  [/^\/ui\/projects\/([0-9a-f-]{36})\/comparison\/?$/, renderComparison],
+  [/^\/ui\/tenants\/(\d{6})\/projects\/([^/]+)\/years\/?$/, renderSeries],
 ];
 
 export function go(path) {
