@@ -2,6 +2,10 @@
 
 Computed by one query over the tenants, ledgers and scorecards read models (which are
 tracked projections themselves), so a roll-up is never out of step with the rows it sums.
+
+Scores, grades and the self-versus-external gap count **finalized** evaluations only (已定稿): a
+draft's total changes with every edit and is nobody's conclusion yet. The evaluations left out
+are counted (``unfinalized``) so that a screen can say how many figures are still to come.
 """
 
 from __future__ import annotations
@@ -29,17 +33,20 @@ money AS (
 ),
 selfs AS (
     SELECT project_id, total, grade FROM rm_scorecards.scorecards
-    WHERE kind = 'self' AND project_id IN (SELECT project_id FROM proj)
+    WHERE kind = 'self' AND status = 'finalized' AND project_id IN (SELECT project_id FROM proj)
 ),
 external AS (
     SELECT project_id, avg(total) AS total FROM rm_scorecards.scorecards
-    WHERE kind <> 'self' AND project_id IN (SELECT project_id FROM proj) GROUP BY project_id
+    WHERE kind <> 'self' AND status = 'finalized' AND project_id IN (SELECT project_id FROM proj)
+    GROUP BY project_id
 )
 SELECT (SELECT count(*) FROM proj), money.budget, money.received, money.spent,
        (SELECT round(avg(total), 2) FROM selfs),
        (SELECT coalesce(jsonb_object_agg(grade, n), '{}'::jsonb) FROM (SELECT grade, count(*) AS n FROM selfs GROUP BY grade) g),
        (SELECT round(avg(s.total - e.total), 2) FROM selfs s JOIN external e USING (project_id)),
-       (SELECT count(*) FROM selfs s JOIN external e USING (project_id))
+       (SELECT count(*) FROM selfs s JOIN external e USING (project_id)),
+       (SELECT count(*) FROM rm_scorecards.scorecards
+        WHERE status <> 'finalized' AND project_id IN (SELECT project_id FROM proj))
 FROM money
 """
 
@@ -52,20 +59,32 @@ class Rollup(Struct, frozen=True):
     received: Decimal
     spent: Decimal
     execution_rate: Decimal | None  # 全年执行数 / 全年预算数, percent
-    average_self_score: Decimal | None
-    grades: dict[str, int]
-    self_minus_external: Decimal | None  # average gap where a project has both kinds of evaluation
+    average_self_score: Decimal | None  # finalized self-evaluations only
+    grades: dict[str, int]  # finalized self-evaluations only
+    self_minus_external: Decimal | None  # average gap where a project has both kinds, both finalized
     compared_projects: int
+    unfinalized: int = 0  # evaluations of these projects not finalized yet: left out of the figures
 
 
 def rollup(conn: Connection[Any], tenant: str, year: int) -> Rollup:
     with conn.cursor() as cur:
         row = cur.execute(_QUERY, {"tenant": tenant, "year": year}).fetchone()
     assert row is not None
-    projects, budget, received, spent, average, grades, gap, compared = row
+    projects, budget, received, spent, average, grades, gap, compared, unfinalized = row
     rate = rate_pct(spent, budget)
     return Rollup(
-        tenant, year, int(projects), budget, received, spent, rate, average, dict(grades), gap, int(compared)
+        tenant,
+        year,
+        int(projects),
+        budget,
+        received,
+        spent,
+        rate,
+        average,
+        dict(grades),
+        gap,
+        int(compared),
+        int(unfinalized),
     )
 
 

@@ -19,6 +19,7 @@ from litestar.openapi import OpenAPIConfig
 
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
+from services.api.comparison import ComparisonController
 from services.api.department import DepartmentController
 from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
@@ -66,6 +67,7 @@ def create_app(
             ResultsController,
             DisclosureController,
             PublicController,
+            ComparisonController,
             SessionController,
             OidcController,
             AccountsController,

@@ -237,6 +237,9 @@ ACTIONS: dict[str, Rule] = {
     "rectification.history": Rule(HISTORY, Scope.READ),
     "results.read": Rule(ANY, Scope.READ),
     "results.history": Rule(HISTORY, Scope.READ),
+    # 自评与外部评价对比, a project's years (issue 19 §6): readers of the project's bureau and above
+    "evaluation.compare": Rule(ANY, Scope.READ),
+    "project.series": Rule(ANY, Scope.READ),
     "disclosure.list": Rule(ANY, Scope.READ),
     "disclosure.history": Rule(HISTORY, Scope.READ),
     "evidence.read": Rule(ANY, Scope.READ, third_party=True),

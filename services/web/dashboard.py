@@ -1,6 +1,9 @@
 """The parent bureau's dashboard as data: descendants' projects with execution rates, the
 distribution of self-evaluation scores and the grade counts, ready to draw.
 
+Scores count finalized self-evaluations only (as the roll-ups do, docs/read-side.md); a project's
+row still names its self-evaluation in any status, with that status, so a draft is one click away.
+
 Every figure is computed here in Decimal and travels as a decimal string; the browser shows
 those strings as they are. The charts (ECharts) need numbers to lay out bars and areas: the page
 converts a string to a number for geometry only, never for a figure it shows (docs/ui.md).
@@ -26,6 +29,7 @@ BINS = (
     ("≥90", Decimal(90)),
 )
 GRADE_ORDER = ("优秀", "优", "良好", "良", "中", "差")
+FINALIZED = "finalized"  # the only status whose scores the dashboard counts
 
 
 def bar(pct: Decimal | None) -> str:
@@ -67,7 +71,8 @@ def dashboard(
     series: list[Rollup] | None = None,
 ) -> dict[str, Any]:
     selfs = [p.self_evaluation for p in projects]
-    scored = [Decimal(s["total"]) for s in selfs if s is not None]
+    final = [s for s in selfs if s is not None and s["status"] == FINALIZED]
+    scored = [Decimal(s["total"]) for s in final]
     return {
         "tenant": tenant,
         "year": year,
@@ -100,7 +105,8 @@ def dashboard(
             for p, s in zip(projects, selfs, strict=True)
         ],
         "distribution": distribution(scored),
-        "grades": grade_counts([s["grade"] for s in selfs if s is not None]),
+        "grades": grade_counts([s["grade"] for s in final]),
+        "unfinalized_selfs": sum(1 for s in selfs if s is not None and s["status"] != FINALIZED),
         # the bureau's roll-up year by year (oldest first), for the chart over years
         "series": [
             {
@@ -110,6 +116,7 @@ def dashboard(
                 "spent": str(r.spent),
                 "execution_rate": None if r.execution_rate is None else str(r.execution_rate),
                 "average_self_score": None if r.average_self_score is None else str(r.average_self_score),
+                "unfinalized": r.unfinalized,
             }
             for r in series or []
         ],

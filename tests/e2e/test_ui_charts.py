@@ -131,7 +131,8 @@ def test_region_treemap_drills_down(page: Page, live: Live, same_origin: list[st
     box = page.locator("#chart-region").bounding_box()
     assert box is not None  # 南昌 is the only bureau with a budget in 2022: the whole area
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 10)
-    expect(page.locator("#chart-region .tip")).to_contain_text("自评平均分：99.74")
+    # 南昌's 99.74 is a draft: no finalized self-evaluation to average (issue 19)
+    expect(page.locator("#chart-region .tip")).to_contain_text("自评平均分：—")
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 10)
     expect(page).to_have_url(re.compile(r"/ui/tenants/360100/dashboard\?year=2022$"))
 

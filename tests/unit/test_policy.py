@@ -137,6 +137,8 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     "evidence.edit_rectification": (frozenset({P, E}), "tenant_write", False),
     "evidence.read": (ALL, "read", True),
     "evidence.history": (frozenset({A, R, D}), "read", True),
+    "evaluation.compare": (ALL, "read", False),
+    "project.series": (ALL, "read", False),
 }
 ROLE_SETS = [frozenset()] + [frozenset({r}) for r in Role] + [ALL]
 TARGETS = {

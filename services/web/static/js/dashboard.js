@@ -43,12 +43,16 @@ export async function renderDashboard(main, [code], query) {
       h("span", {}, `全年预算 ${money(r.budget)} 元`),
       h("span", {}, `全年执行 ${money(r.spent)} 元`),
       h("span", {}, "执行率 ", h("strong", {}, pct(r.execution_rate))),
-      h("span", {}, "自评平均分 ", h("strong", {}, r.average_self_score ?? "—"))),
+      h("span", {}, "自评平均分 ", h("strong", {}, r.average_self_score ?? "—")),
+      h("span", {}, "未定稿评价 ", h("strong", { id: "dash-unfinalized" }, r.unfinalized))),
+    h("p", { class: "muted", id: "dash-rule" },
+      `得分、等级与分布只统计已定稿的评价；未定稿的评价（草稿、已提交、已退回）${r.unfinalized} 项不计入` +
+      (board.unfinalized_selfs ? `，其中单位自评 ${board.unfinalized_selfs} 项` : "") + "。"),
     problem,
     board.series.length > 1 ? overYears : null,
     board.children.length ? h("div", { class: "charts" },
       hasBudget(board.children) ? h("div", {}, region, legend) : h("p", {}, "下级单位本年度没有预算，不显示区域分布"), kids) : null,
-    h("div", { class: "charts" }, spread, board.grades.length ? grades : h("p", {}, "本年度尚无自评，没有等级分布")),
+    h("div", { class: "charts" }, spread, board.grades.length ? grades : h("p", {}, "本年度尚无定稿的自评，没有等级分布")),
     board.projects.length ? rates : h("p", {}, "本年度没有项目"),
     h("h2", {}, "下级单位"),
     h("table", { "aria-label": "下级单位" },
@@ -65,7 +69,8 @@ export async function renderDashboard(main, [code], query) {
         h("td", {}, p.tenant_name), h("td", {}, link(`/ui/projects/${p.project_id}`, p.name)),
         h("td", { class: "num" }, money(p.annual)), h("td", { class: "num" }, money(p.spent)),
         h("td", { class: "num" }, pct(p.budget_execution_rate)),
-        h("td", { class: "num" }, p.self ? link(`/ui/evaluations/${p.self.evaluation_id}`, p.self.total) : "—"),
+        h("td", { class: "num" }, p.self ? link(`/ui/evaluations/${p.self.evaluation_id}`, p.self.total) : "—",
+          p.self && p.self.status !== "finalized" ? h("span", { class: "muted" }, "（未定稿）") : null),
         h("td", {}, p.self ? p.self.grade : "—"))))));
 
   let echarts;

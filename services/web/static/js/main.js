@@ -18,6 +18,7 @@ import { renderPolicy, renderRecommendation, renderRecommendations } from "./res
 import { renderReport as renderEvaluationReport } from "./report.js";
 import { renderDepartment } from "./department.js";
 import { renderPublications } from "./disclosure.js";
+import { renderComparison, renderSeries } from "./compare.js";
 
 const ROUTES = [
   [/^\/ui\/login\/?$/, renderLogin, true],
@@ -43,6 +44,8 @@ const ROUTES = [
   [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
   [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
   [/^\/ui\/tenants\/(\d{6})\/publications\/?$/, renderPublications],
+  [/^\/ui\/projects\/([0-9a-f-]{36})\/comparison\/?$/, renderComparison],
+  [/^\/ui\/tenants\/(\d{6})\/projects\/([^/]+)\/years\/?$/, renderSeries],
 ];
 
 export function go(path) {

@@ -41,6 +41,8 @@ export async function renderProject(main, [id], _query, who) {
     entriesTable(ledger, writable, rerender, await evidenceCounts(id)),
     writable ? entryForm(ledger, rerender) : null,
     h("h2", {}, "评价"),
+    h("p", { class: "toolbar" }, link(`/ui/projects/${id}/comparison`, "自评与外部评价对比"),
+      link(`/ui/tenants/${ledger.tenant}/projects/${encodeURIComponent(ledger.code)}/years`, "历年情况（同一项目编号）")),
     evaluations.length ? h("ul", {}, evaluations.map((e) => h("li", {},
       link(`/ui/evaluations/${e.evaluation_id}`, `${KIND[e.kind] || e.kind} · ${e.evaluator}`),
       ` ${e.total}（${e.grade}），${STATUS[e.status] || e.status}`))) : h("p", {}, "尚无评价"),
