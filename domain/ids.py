@@ -66,3 +66,13 @@ def evaluation_report_id(evaluation: UUID) -> UUID:
 def disclosure_id(tenant: str, project: UUID) -> UUID:
     """A project's publications (信息公开)."""
     return uuid5(NAMESPACE, f"{tenant}/disclosure/{project}")
+
+
+def firm_id(tenant: str, firm_code: str) -> UUID:
+    """What a bureau has recorded of a firm (by its 统一社会信用代码)."""
+    return uuid5(NAMESPACE, f"{tenant}/firm/{firm_code}")
+
+
+def engagement_id(tenant: str, firm_code: str, name: str) -> UUID:
+    """A bureau's engagement of a firm, by the firm and the engagement's name."""
+    return uuid5(NAMESPACE, f"{tenant}/engagement/{firm_code}/{name}")

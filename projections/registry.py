@@ -8,6 +8,7 @@ from projections.audit.projection import AuditProjection
 from projections.core.runner import Projection
 from projections.cycle.projection import CycleProjection
 from projections.disclosure.projection import DisclosureProjection
+from projections.engagements.projection import EngagementsProjection
 from projections.evidence.projection import EvidenceProjection
 from projections.integrity.projection import IntegrityProjection
 from projections.ledgers.projection import LedgersProjection
@@ -27,6 +28,7 @@ NAMES = (
     "rectification",
     "results",
     "disclosure",
+    "engagements",
     "evidence",
 )
 
@@ -43,6 +45,7 @@ def projection(name: str) -> Projection:
         "rectification": RectificationProjection,
         "results": ResultsProjection,
         "disclosure": DisclosureProjection,
+        "engagements": EngagementsProjection,
         "evidence": EvidenceProjection,
     }
     if name not in factories:

@@ -98,11 +98,16 @@ def _parser() -> argparse.ArgumentParser:
         "--roles", required=True, help="角色，逗号分隔：preparer,evaluator,reviewer,auditor,admin"
     )
     ti.add_argument("--evaluations", default=None, help="第三方评价机构：仅可访问的评价编号，逗号分隔")
+    ti.add_argument(
+        "--engagement", default=None, help="受托评价机构人员：委托编号（可访问的评价随委托变化，撤销即失效）"
+    )
     ti.add_argument("--hours", type=float, default=12.0, help="有效小时数（默认 12）")
     return p
 
 
-def cmd_token(tenant: str, user: str, roles: str, evaluations: str | None, hours: float) -> int:
+def cmd_token(
+    tenant: str, user: str, roles: str, evaluations: str | None, hours: float, engagement: str | None = None
+) -> int:
     import datetime
     import re
     import uuid as uuid_module
@@ -138,6 +143,15 @@ def cmd_token(tenant: str, user: str, roles: str, evaluations: str | None, hours
         if not grants:
             print("错误：--evaluations 至少需要一个评价编号（不给此参数则签发本单位的令牌）", file=sys.stderr)
             return 2
+    if engagement is not None:
+        if grants:
+            print("错误：--engagement 与 --evaluations 只能给出其一", file=sys.stderr)
+            return 2
+        try:
+            engagement = str(uuid_module.UUID(engagement))
+        except ValueError:
+            print(f"错误：--engagement 应为委托编号（UUID），收到 {engagement!r}", file=sys.stderr)
+            return 2
     config = TokenConfig.from_settings(Settings.from_env())
     print(
         issue(
@@ -147,6 +161,7 @@ def cmd_token(tenant: str, user: str, roles: str, evaluations: str | None, hours
             roles=parsed,
             evaluations=grants,
             ttl=datetime.timedelta(hours=hours),
+            engagement=engagement or "",
         )
     )
     return 0
@@ -217,7 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return rc.cmd_schema_events()
             return rc.cmd_nats_config(args.out, args.store_dir, args.port)
         if args.command == "token":
-            return cmd_token(args.tenant, args.user, args.roles, args.evaluations, args.hours)
+            return cmd_token(
+                args.tenant, args.user, args.roles, args.evaluations, args.hours, args.engagement
+            )
         if args.command == "up":
             from services.commands.up import cmd_up
 

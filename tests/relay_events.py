@@ -234,6 +234,29 @@ def results_events(app: JixiaoApplication) -> None:
     changed = DecideRecommendation(Decision.CHANGED, Outcome(Advice.CUT, Decimal(5)), "财力紧张，压减 5%")
     app.decide_recommendation(finance, made.id, changed)
     report_events(app, ev, city)
+    engagement_events(app, city)
+
+
+def engagement_events(app: JixiaoApplication, city: Caller) -> None:
+    """The city records a firm and a relation, engages it on a draft evaluation, the firm's person
+    accepts, the staff changes, the engagement is revoked."""
+    from services.app.commands import engagements as ec
+
+    admin = Caller("a1", "360100", frozenset({Role.ADMIN}), correlation_id="relay-test")
+    unit = Caller("p4", "360102", frozenset({Role.PREPARER}), correlation_id="relay-test")
+    app.record_firm(admin, "360100", ec.RecordFirm("91360100MA35K7XY9E", "江西某会计师事务所"))
+    app.relate_firm(admin, "360100", "91360100MA35K7XY9E", ec.RelateFirm("360103", "为其提供记账服务"))
+    p = app.register_project(unit, "360102", RegisterProject("EN-1", "委托项目", 2024))
+    ev = finalized_evaluation(app, city, p.id, finalize=False).id
+    today = datetime.date(2026, 11, 30)
+    grant = ec.GrantEngagement("91360100MA35K7XY9E", "部门评价委托", [ev], today, today, ["firm.zhang"])
+    e = app.grant_engagement(admin, "360100", grant)
+    firm = Caller(
+        "firm.zhang", "360100", frozenset({Role.EVALUATOR}), correlation_id="relay-test", engagement=str(e.id)
+    )
+    app.accept_engagement(firm, e.id, ec.AcceptEngagement("本机构与被评价单位无任何利害关系，独立客观评价。"))
+    app.change_engagement_staff(admin, e.id, ec.ChangeStaff(["firm.zhang", "firm.li"], "增加人员"))
+    app.revoke_engagement(admin, e.id, ec.RevokeEngagement("合同终止"))
 
 
 def report_events(app: JixiaoApplication, evaluation: UUID, writer: Caller) -> None:

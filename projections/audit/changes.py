@@ -249,6 +249,17 @@ REPORT_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
 }
 CHANGES.update(REPORT_CHANGES)
 
+# 委托第三方: a firm's relations by bureau; an engagement's grant, acceptance, staff, revocation
+ENGAGEMENT_CHANGES: dict[str, tuple[Callable[[Any], str], Value]] = {
+    "FirmRecord.Recorded": (lambda e: e.firm_code, _attr("name")),
+    "FirmRecord.RelationRecorded": (lambda e: e.bureau, _attr("related")),
+    "Engagement.Granted": (lambda e: e.firm_code, _attr("name", "evaluations", "start", "end", "staff")),
+    "Engagement.Accepted": (lambda e: e.by, _attr("accepted_by", "declaration")),
+    "Engagement.StaffChanged": (lambda e: "", _attr("staff")),
+    "Engagement.Revoked": (lambda e: "", _attr("revoked")),
+}
+CHANGES.update(ENGAGEMENT_CHANGES)
+
 
 def _publication(agg: Any, event: Any) -> Any:
     key = event.key if hasattr(event, "key") else f"{event.kind.value}:{event.source_id}"

@@ -23,6 +23,7 @@ from services.api.comparison import ComparisonController
 from services.api.department import DepartmentController
 from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
+from services.api.engagements import EngagementController
 from services.api.evaluations import EvaluationController
 from services.api.evidence import EvidenceController, document_upload
 from services.api.examples import document_examples
@@ -63,6 +64,7 @@ def create_app(
             MonitoringController,
             RectificationController,
             DepartmentController,
+            EngagementController,
             ReportingController,
             ResultsController,
             DisclosureController,

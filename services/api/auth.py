@@ -74,6 +74,7 @@ def issue(
     jti: str | None = None,
     via: str = "token",
     expires: datetime.datetime | None = None,
+    engagement: str = "",
 ) -> str:
     """A signed token. ``via``: ``token`` (an operator's, from ``jixiao token issue``), ``session``
     (a signed-in person's cookie) or ``service`` (a service account's, revocable by its id)."""
@@ -94,6 +95,8 @@ def issue(
     }
     if evaluations:
         claims["evaluations"] = list(evaluations)
+    if engagement:  # a firm's person: the evaluations come from the engagement, request by request
+        claims["engagement"] = engagement
     return jwt.encode(claims, config.secret, algorithm="HS256")
 
 
@@ -170,6 +173,7 @@ class Verifier:
             token_id=str(claims.get("jti", "")),
             issued_at=float(claims.get("iat", 0)),
             via=str(claims.get("via", "token")),
+            engagement=str(claims.get("engagement", "")),
         )
         return principal, float(claims["exp"])
 

@@ -21,6 +21,7 @@ from domain.targets import Details
 from services.api.bodies import data_type
 from services.app.commands import cycle_inputs as c
 from services.app.commands import disclosure as dc
+from services.app.commands import engagements as ec
 from services.app.commands import inputs as i
 from services.app.commands.reporting import WriteSection
 from services.app.commands.results import AdoptPolicy, DecideRecommendation
@@ -382,6 +383,31 @@ EXAMPLES: dict[Any, list[tuple[str, dict[str, Any]]]] = {
         ("标记涉密", {"classified": True, "reason": "项目内容涉及国家秘密，经本局保密审查确定"}),
         ("取消涉密", {"classified": False, "reason": "经保密审查解除涉密"}),
     ],
+    ec.RecordFirm: [
+        ("登记评价机构", {"firm_code": "91360100MA35K7XY9E", "name": "江西某会计师事务所有限公司"})
+    ],
+    ec.RelateFirm: [("记录关联关系", {"bureau": "360103", "nature": "为其提供记账服务"})],
+    ec.GrantEngagement: [
+        (
+            "委托部门评价",
+            {
+                "firm_code": "91360100MA35K7XY9E",
+                "name": "2024年度医保宣传项目部门评价",
+                "evaluations": ["6c7bfad5-37df-57c5-90c6-07fc5eee0cfd"],
+                "start": "2025-03-01",
+                "end": "2025-04-30",
+                "staff": ["firm.zhang", "firm.li"],
+            },
+        )
+    ],
+    ec.AcceptEngagement: [
+        (
+            "接受委托并作利益冲突声明",
+            {"declaration": "本机构及参与人员与被评价单位无任何利害关系，承诺独立客观开展评价。"},
+        )
+    ],
+    ec.ChangeStaff: [("调整人员", {"staff": ["firm.zhang", "firm.wang"], "reason": "李某调离项目组"})],
+    ec.RevokeEngagement: [("撤销委托", {"reason": "合同终止"})],
     StartWholeDepartment: [
         ("本单位部门整体自评", {"year": 2024, "kind": "self"}),
         (

@@ -31,7 +31,9 @@ from domain.errors import DomainError
 from domain.evaluation import Evaluation
 from projections.access.queries import Revocations, revocations_since
 from projections.core.scope import SET_SCOPE_SQL, ScopeKey, listed, subtree
+from projections.engagements.queries import engagements
 from services.api.auth import AuthError, Verifier
+from services.api.engagementbook import EngagementBook
 from services.api.idempotency import Idempotency, KeyReused, Recorded, request_hash
 from services.api.metrics import Metrics
 from services.api.names import TenantNames
@@ -39,6 +41,7 @@ from services.api.problems import Problem, handle
 from services.api.ratelimit import RateLimiter
 from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
+from services.app.commands.targets import CHINA
 from services.app.policy import Caller, check_role
 from services.evidence.config import Evidence
 
@@ -65,9 +68,11 @@ class Platform:
     evidence: Evidence | None = None  # 佐证材料: the object store and limits (services/evidence)
     _follower: asyncio.Task[None] | None = None
     names: TenantNames = field(init=False)  # bureau names for labels (services/api/names.py)
+    engagements: EngagementBook = field(init=False)  # the firms' engagements as they stand
 
     def __post_init__(self) -> None:
         self.names = TenantNames(self.read_pool)
+        self.engagements = EngagementBook()
 
     async def start(self) -> None:
         """On the server's event loop: the group commit runs there (``UnitOfWork.serve``), and the
@@ -82,6 +87,7 @@ class Platform:
         )
         with self.read_pool.connection() as conn:
             self.verifier.revocations.replace(revocations_since(conn, copy))
+            self.engagements.replace_all(engagements(conn))
 
     async def follow_revocations(self, every: float = 1.0) -> None:
         while True:
@@ -161,6 +167,8 @@ def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
         return known
     platform = platform_of(connection)
     caller = _credential(connection, platform)
+    if caller.engagement:  # a firm's person: what the engagement grants now (docs/engagements.md)
+        caller = platform.engagements.resolve(caller, datetime.datetime.now(CHINA).date())
     wait = platform.limiter.take(caller.token_id or caller.user)
     if wait > 0:
         seconds = max(1, math.ceil(wait))  # the message says what Retry-After says

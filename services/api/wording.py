@@ -15,6 +15,11 @@ from collections.abc import Callable
 
 # every field of every request body and every query parameter, in the words of the forms
 LABELS = {
+    "bureau": "单位代码",
+    "declaration": "利益冲突声明",
+    "evaluations": "委托评价的评价",
+    "firm_code": "统一社会信用代码",
+    "staff": "评价机构参与人员",
     "checklist": "访谈与核查清单",
     "commissioner": "委托单位",
     "duty": "分工",
@@ -69,7 +74,7 @@ LABELS = {
     "margin_pct": "黄色预警阈值",
     "measures": "措施（监控的纠偏措施、整改措施）",
     "midterm_goal": "中期目标",
-    "nature": "指标性质",
+    "nature": "指标性质（或关联关系）",
     "necessity": "必要性",
     "opinion": "审核意见",
     "other": "其他资金",

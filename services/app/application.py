@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate
 from domain.base import check_numbers
 from domain.context import Actor
 from domain.disclosure import ProjectDisclosure
+from domain.engagements import Engagement, FirmRecord
 from domain.errors import AlreadyExists
 from domain.evaluation import Evaluation
 from domain.evidence import EvidenceFile
@@ -51,6 +52,7 @@ from services.app.core import UnitOfWork
 from services.app.cycle import Cycle
 from services.app.department import Department
 from services.app.disclosure import Disclosure
+from services.app.engaging import Engaging
 from services.app.evidence import EvidenceCommands
 from services.app.policy import Caller, Relation, Target, authorize
 from services.app.rectifying import Rectifying
@@ -81,11 +83,13 @@ LABELS: dict[type[Any], str] = {
     ProjectDisclosure: "公开信息",
     EvaluationReport: "评价报告",
     EvidenceFile: "佐证材料",
+    FirmRecord: "评价机构",
+    Engagement: "委托",
 }
 
 
 class JixiaoApplication(
-    Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, Department, UnitOfWork
+    Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, Department, Engaging, UnitOfWork
 ):
     def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)

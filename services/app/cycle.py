@@ -7,7 +7,6 @@ command — authorize, prepare (I/O), decide (pure), append.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.errors import NotFound
@@ -15,39 +14,16 @@ from domain.ids import report_id
 from domain.monitoring import MonitoringReport, MonitoringRound
 from domain.monitoring.values import FINANCE_DECISIONS
 from domain.targets import Details, TargetDeclaration
+from services.app.commandpath import CommandPath
 from services.app.commands import cycle_inputs as i
 from services.app.commands import monitoring as m
 from services.app.commands import targets as t
-from services.app.commands.spec import Change, Create, Done
+from services.app.commands.spec import Done
 from services.app.policy import Caller, Target
 
-A = TypeVar("A")
-B = TypeVar("B")
-P = TypeVar("P")
-R = TypeVar("R")
 
-
-class Cycle:
+class Cycle(CommandPath):
     """Needs ``execute``, ``create_with``, ``authorize``, ``load`` and ``log`` (the application)."""
-
-    if TYPE_CHECKING:
-
-        def execute(
-            self,
-            caller: Caller,
-            command: Change[Any, B, P, R],
-            aggregate_id: UUID,
-            body: B,
-            expected_version: int | None = None,
-        ) -> Done[Any, R]: ...
-
-        def create_with(self, caller: Caller, command: Create[Any, B, P], body: B) -> Any: ...
-
-        def authorize(self, caller: Caller, action: str, target: Target | None) -> Any: ...
-
-        def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A: ...
-
-        log: Any
 
     # ---- reading ------------------------------------------------------------------------------
     def load_targets(self, declaration: UUID, version: int | None = None) -> TargetDeclaration:

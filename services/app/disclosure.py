@@ -5,44 +5,20 @@ through the same path as every other command — authorize, prepare (I/O), decid
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.disclosure import ProjectDisclosure
 from domain.errors import AlreadyExists
 from domain.ids import disclosure_id
 from domain.ledger import Project
+from services.app.commandpath import CommandPath
 from services.app.commands import disclosure as d
-from services.app.commands.spec import Change, Create, Done
+from services.app.commands.spec import Done
 from services.app.policy import Caller, Target
 
-A = TypeVar("A")
-B = TypeVar("B")
-P = TypeVar("P")
-R = TypeVar("R")
 
-
-class Disclosure:
+class Disclosure(CommandPath):
     """Needs ``execute``, ``create_with``, ``authorize``, ``load`` and ``log`` (the application)."""
-
-    if TYPE_CHECKING:
-
-        def execute(
-            self,
-            caller: Caller,
-            command: Change[Any, B, P, R],
-            aggregate_id: UUID,
-            body: B,
-            expected_version: int | None = None,
-        ) -> Done[Any, R]: ...
-
-        def create_with(self, caller: Caller, command: Create[Any, B, P], body: B) -> Any: ...
-
-        def authorize(self, caller: Caller, action: str, target: Target | None) -> Any: ...
-
-        def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A: ...
-
-        log: Any
 
     def load_disclosure(self, register: UUID, version: int | None = None) -> ProjectDisclosure:
         return self.load(ProjectDisclosure, register, version)

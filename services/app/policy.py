@@ -62,11 +62,12 @@ class Caller:
     issued_at: float = 0.0  # when the token or session was issued (seconds since the epoch)
     via: str = "token"  # token | session | service
     operator: bool = False  # the platform's operator at the server's command line
+    engagement: str = ""  # a firm's person reaching evaluations through an engagement (its id)
 
     @property
     def restricted(self) -> bool:
         """A third-party evaluator's token: the named evaluations only, nothing else."""
-        return bool(self.evaluations)
+        return bool(self.evaluations) or bool(self.engagement)
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -198,6 +199,12 @@ ACTIONS: dict[str, Rule] = {
     "results.revise_policy": Rule(FINANCE, Scope.TENANT_WRITE),
     "results.recommend": Rule(FINANCE, Scope.REGION),
     "results.decide": Rule(FINANCE, Scope.SUPERVISE),  # the finance side above, as for targets
+    # 委托第三方: the bureau records firms, engages, revokes; the firm's person accepts
+    "engagement.record_firm": Rule((Role.REVIEWER, Role.FINANCE, Role.ADMIN), Scope.TENANT_WRITE),
+    "engagement.grant": Rule((Role.REVIEWER, Role.FINANCE, Role.ADMIN), Scope.TENANT_WRITE),
+    "engagement.revoke": Rule((Role.REVIEWER, Role.FINANCE, Role.ADMIN), Scope.TENANT_WRITE),
+    "engagement.accept": Rule(ANY, Scope.PLATFORM, third_party=True),  # the command checks whose
+    "engagement.read": Rule(ANY, Scope.READ),
     # 评价报告: written by whoever writes the evaluation (a firm through its grant)
     "report.write": Rule(PREPARE, Scope.EVALUATION, third_party=True),
     # 信息公开: the bureau itself publishes, withdraws, marks 涉密 (docs/disclosure.md)

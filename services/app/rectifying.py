@@ -7,40 +7,18 @@ path — authorize, prepare (I/O), decide (pure), append.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.rectification import Rectification
+from services.app.commandpath import CommandPath
 from services.app.commands import cycle_inputs as i
 from services.app.commands import rectification as r
-from services.app.commands.spec import Change, Create, Done
+from services.app.commands.spec import Done
 from services.app.policy import Caller, Target
 
-B = TypeVar("B")
-P = TypeVar("P")
-R = TypeVar("R")
-A = TypeVar("A")
 
-
-class Rectifying:
+class Rectifying(CommandPath):
     """Needs ``execute``, ``create_with``, ``authorize`` and ``load`` (the application)."""
-
-    if TYPE_CHECKING:
-
-        def execute(
-            self,
-            caller: Caller,
-            command: Change[Any, B, P, R],
-            aggregate_id: UUID,
-            body: B,
-            expected_version: int | None = None,
-        ) -> Done[Any, R]: ...
-
-        def create_with(self, caller: Caller, command: Create[Any, B, P], body: B) -> Any: ...
-
-        def authorize(self, caller: Caller, action: str, target: Target | None) -> Any: ...
-
-        def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A: ...
 
     def load_rectification(self, rectification: UUID, version: int | None = None) -> Rectification:
         return self.load(Rectification, rectification, version)

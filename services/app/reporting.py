@@ -3,7 +3,6 @@ as a document: a mixin of ``JixiaoApplication`` like ``cycle.py``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.errors import NotFound
@@ -12,36 +11,15 @@ from domain.ids import declaration_id, evaluation_report_id
 from domain.ledger import Project
 from domain.reporting import Engagement, EvaluationReport
 from domain.targets import TargetDeclaration
+from services.app.commandpath import CommandPath
 from services.app.commands import reporting as c
-from services.app.commands.spec import Change, Create, Done
-from services.app.policy import Caller, Target
+from services.app.commands.spec import Done
+from services.app.policy import Caller
 from services.reporting.model import Document, build
 
-A = TypeVar("A")
-B = TypeVar("B")
-P = TypeVar("P")
-R = TypeVar("R")
 
-
-class Reporting:
+class Reporting(CommandPath):
     """Needs ``execute``, ``create_with`` and ``load`` (the application)."""
-
-    if TYPE_CHECKING:
-
-        def execute(
-            self,
-            caller: Caller,
-            command: Change[Any, B, P, R],
-            aggregate_id: UUID,
-            body: B,
-            expected_version: int | None = None,
-        ) -> Done[Any, R]: ...
-
-        def create_with(self, caller: Caller, command: Create[Any, B, P], body: B) -> Any: ...
-
-        def authorize(self, caller: Caller, action: str, target: Target | None) -> Any: ...
-
-        def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A: ...
 
     def load_evaluation_report(self, evaluation: UUID, version: int | None = None) -> EvaluationReport:
         return self.load(EvaluationReport, evaluation_report_id(evaluation), version)

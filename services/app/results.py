@@ -6,41 +6,19 @@ command of ``services/app/commands/results.py`` through the one command path.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from domain.errors import NotFound
 from domain.ids import policy_id, recommendation_id
 from domain.results import Recommendation, ResultPolicy
+from services.app.commandpath import CommandPath
 from services.app.commands import results as c
-from services.app.commands.spec import Change, Create, Done
-from services.app.policy import Caller, Target
-
-A = TypeVar("A")
-B = TypeVar("B")
-P = TypeVar("P")
-R = TypeVar("R")
+from services.app.commands.spec import Done
+from services.app.policy import Caller
 
 
-class Results:
+class Results(CommandPath):
     """Needs ``execute``, ``create_with``, ``authorize`` and ``load`` (the application)."""
-
-    if TYPE_CHECKING:
-
-        def execute(
-            self,
-            caller: Caller,
-            command: Change[Any, B, P, R],
-            aggregate_id: UUID,
-            body: B,
-            expected_version: int | None = None,
-        ) -> Done[Any, R]: ...
-
-        def create_with(self, caller: Caller, command: Create[Any, B, P], body: B) -> Any: ...
-
-        def authorize(self, caller: Caller, action: str, target: Target | None) -> Any: ...
-
-        def load(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A: ...
 
     def load_policy(self, tenant: str, version: int | None = None) -> ResultPolicy:
         return self.load(ResultPolicy, policy_id(tenant), version)

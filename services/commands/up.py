@@ -20,6 +20,7 @@ from services.api.auth import TokenConfig, issue
 from services.commands.demo import DEMO_PASSWORD, DEMO_TENANTS, seed_demo
 from services.commands.demo_disclosure import seed_disclosure
 from services.commands.demo_evidence import seed_evidence
+from services.commands.demo_year import seed_year
 from services.commands.monitor import start_checker
 from services.commands.projections import run_projectors
 from services.commands.reactor import start_reactor
@@ -131,6 +132,8 @@ def cmd_up(*, demo: bool = True, once: bool = False) -> int:
                     print(f"    整改：{s.rectifications} 份（一份已验收通过，一份逾期未报送整改情况）")
                 if seed_disclosure(app):
                     print("    信息公开：明光市医疗保障局的评价结果与绩效目标，公开页面 /public/341182")
+                for line in seed_year(app):
+                    print(f"    {line}")
                 if s.skipped:
                     print(f"    已存在（跳过）：{len(s.skipped)} 个评价文件")
                 print("  演示单位：" + "、".join(f"{name}({code})" for code, name, _, _ in DEMO_TENANTS))

@@ -19,6 +19,7 @@ from typing import Any
 from eventsourcing.utils import register_topic
 
 from domain.disclosure import ProjectDisclosure
+from domain.engagements import Engagement, FirmRecord
 from domain.evaluation import Evaluation
 from domain.evaluation import events as evaluation_events
 from domain.evidence import EvidenceFile
@@ -92,6 +93,8 @@ TOPICS = Topics(
         "domain.monitoring:MonitoringReport": MonitoringReport,
         "domain.evidence:EvidenceFile": EvidenceFile,
         "domain.rectification:Rectification": Rectification,
+        "domain.engagements:FirmRecord": FirmRecord,
+        "domain.engagements:Engagement": Engagement,
         "domain.reporting:EvaluationReport": EvaluationReport,
         "domain.results:ResultPolicy": ResultPolicy,
         "domain.results:Recommendation": Recommendation,
@@ -162,6 +165,10 @@ TOPICS = Topics(
             EvaluationReport,
             "domain.reporting:EvaluationReport",
             ("Started", "EngagementRecorded", "SectionWritten"),
+        ),
+        **_events(FirmRecord, "domain.engagements:FirmRecord", ("Recorded", "RelationRecorded")),
+        **_events(
+            Engagement, "domain.engagements:Engagement", ("Granted", "Accepted", "StaffChanged", "Revoked")
         ),
         **_events(ResultPolicy, "domain.results:ResultPolicy", ("Adopted", "Revised")),
         **_events(Recommendation, "domain.results:Recommendation", ("Made", "Remade", "Decided")),

@@ -22,6 +22,7 @@ import msgspec
 from domain.base import TenantAggregate
 from domain.context import Meta
 from domain.disclosure import ProjectDisclosure
+from domain.engagements import Engagement, FirmRecord
 from domain.evaluation import Evaluation
 from domain.evidence import EvidenceFile
 from domain.ledger import Project
@@ -50,6 +51,8 @@ AGGREGATES: dict[type[Any], str] = {
     MonitoringReport: "monitoring_report",
     EvidenceFile: "evidence",
     Rectification: "rectification",
+    FirmRecord: "firm",
+    Engagement: "engagement",
     EvaluationReport: "evaluation_report",
     ResultPolicy: "result_policy",
     Recommendation: "recommendation",

@@ -56,6 +56,7 @@ class Live:
         evaluations: tuple[str, ...] = (),
         ttl: datetime.timedelta | None = None,
         now: datetime.datetime | None = None,
+        engagement: str = "",
     ) -> dict[str, str]:
         roles = roles or tuple(Role)
         token = issue(
@@ -66,6 +67,7 @@ class Live:
             evaluations=evaluations,
             ttl=ttl,
             now=now,
+            engagement=engagement,
         )
         return {"Authorization": f"Bearer {token}"}
 

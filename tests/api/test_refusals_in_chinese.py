@@ -80,6 +80,8 @@ def _fill(path: str, setup: dict[str, Any]) -> str:
         "rectification": str(uuid.uuid4()),
         "finding_id": "F1",
         "recommendation": str(uuid.uuid4()),
+        "engagement": str(uuid.uuid4()),
+        "firm_code": "91360100MA35K7XY9E",
         "register": str(uuid.uuid4()),
         "evidence_id": str(uuid.uuid4()),
         "attachment_id": "f1",

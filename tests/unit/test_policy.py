@@ -111,6 +111,12 @@ EXPECTED: dict[str, tuple[frozenset[Role], str, bool]] = {
     },
     **{f"evaluation.{a}": (frozenset({R}), "evaluation", True) for a in ("return", "finalize", "reopen")},
     "report.write": (frozenset({P, E}), "evaluation", True),
+    **{
+        f"engagement.{a}": (frozenset({R, F, D}), "tenant_write", False)
+        for a in ("record_firm", "grant", "revoke")
+    },
+    "engagement.accept": (ALL, "platform", True),
+    "engagement.read": (ALL, "read", False),
     "me.read": (ALL, "platform", True),
     "tenant.read": (ALL, "read", False),
     "tenant.list_evaluations": (ALL, "read", False),

@@ -25,6 +25,7 @@ from services.relay.contracts import (
     accounts,
     cycle,
     disclosure,
+    engagements,
     evidence,
     payloads,
     rectification,
@@ -73,6 +74,7 @@ EVENT_TYPES: dict[str, tuple[type[_Payload], int]] = {
     **rectification.TYPES,
     **results.TYPES,
     **reporting.TYPES,
+    **engagements.TYPES,
     **disclosure.TYPES,
     **evidence.TYPES,
 }

@@ -17,6 +17,7 @@ import { renderRectification, renderRectifications } from "./rectification.js";
 import { renderPolicy, renderRecommendation, renderRecommendations } from "./results.js";
 import { renderReport as renderEvaluationReport } from "./report.js";
 import { renderDepartment } from "./department.js";
+import { renderEngagement, renderEngagements } from "./engagements.js";
 import { renderPublications } from "./disclosure.js";
 import { renderComparison, renderSeries } from "./compare.js";
 
@@ -41,6 +42,8 @@ const ROUTES = [
   [/^\/ui\/rectifications\/([0-9a-f-]{36})\/?$/, renderRectification],
   [/^\/ui\/tenants\/(\d{6})\/recommendations\/?$/, renderRecommendations],
   [/^\/ui\/tenants\/(\d{6})\/department\/?$/, renderDepartment],
+  [/^\/ui\/tenants\/(\d{6})\/engagements\/?$/, renderEngagements],
+  [/^\/ui\/engagements\/([0-9a-f-]{36})\/?$/, renderEngagement],
   [/^\/ui\/tenants\/(\d{6})\/result-policy\/?$/, renderPolicy],
   [/^\/ui\/recommendations\/([0-9a-f-]{36})\/?$/, renderRecommendation],
   [/^\/ui\/tenants\/(\d{6})\/publications\/?$/, renderPublications],
@@ -65,6 +68,7 @@ async function header(who) {
     link(`/ui/tenants/${who.tenant}/rectifications`, "整改"),
     link(`/ui/tenants/${who.tenant}/recommendations`, "结果应用"),
     link(`/ui/tenants/${who.tenant}/department`, "部门整体"),
+    link(`/ui/tenants/${who.tenant}/engagements`, "委托第三方"),
     link(`/ui/tenants/${who.tenant}/publications`, "信息公开"),
     who.roles.includes("admin") ? link(`/ui/tenants/${who.tenant}/accounts`, "账户管理") : null);
   const tenant = await api(`/api/v1/tenants/${who.tenant}`).catch(() => ({ name: who.tenant }));

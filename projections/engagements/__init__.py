@@ -1,0 +1,1 @@
+"""The engagements read model: firms and engagements (who may reach which evaluations)."""
