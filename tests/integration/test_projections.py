@@ -160,7 +160,17 @@ def test_parallel_rebuild_equals_the_live_view(
         live = view_rows(database_url, f"rm_{name}")
         assert parallel.workers_for(proj, 1, workers) == (
             2
-            if name in ("ledgers", "scorecards", "audit", "cycle", "rectification", "results", "evidence")
+            if name
+            in (
+                "ledgers",
+                "scorecards",
+                "audit",
+                "cycle",
+                "rectification",
+                "results",
+                "evidence",
+                "engagements",
+            )
             else 1
         )
         with Projector(database_url, proj, batch=97, rebuild_workers=workers) as p:
