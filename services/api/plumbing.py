@@ -305,13 +305,15 @@ def read_models(
     only this function uses them: it sets the caller's signed scope on the connection first,
     every time (``projections/core/scope.py``), and a scope that fails to be set raises before
     any query runs. A query of several statements runs in one transaction (one snapshot);
-    ``one_statement`` saves that transaction's two round trips (the scorecard: one SELECT by
-    primary key)."""
+    ``one_statement`` saves that transaction's two round trips and sends the scope with the query
+    in one pipeline (the scorecard: one SELECT by primary key; a region's dashboard)."""
     scope = subtree(caller.tenant) if tenants is None else listed(tenants)
     with platform.reader_pool.connection() as conn:
+        if one_statement:  # the scope and the query sent together: one round trip, in order
+            with conn.pipeline():
+                conn.execute(SET_SCOPE_SQL, (scope, platform.scope_key.sign(scope)), prepare=True)
+                return query(conn)
         conn.execute(SET_SCOPE_SQL, (scope, platform.scope_key.sign(scope)), prepare=True)
-        if one_statement:
-            return query(conn)
         with conn.transaction():
             return query(conn)
 
