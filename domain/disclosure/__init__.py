@@ -5,10 +5,22 @@ from domain.disclosure.aggregate import ProjectDisclosure
 from domain.disclosure.values import (
     KIND_LABEL,
     Content,
+    GradeShare,
     Kind,
     Publication,
     ScoreRow,
+    SummaryFigures,
     TargetRow,
 )
 
-__all__ = ["KIND_LABEL", "Content", "Kind", "ProjectDisclosure", "Publication", "ScoreRow", "TargetRow"]
+__all__ = [
+    "KIND_LABEL",
+    "Content",
+    "GradeShare",
+    "Kind",
+    "ProjectDisclosure",
+    "Publication",
+    "ScoreRow",
+    "SummaryFigures",
+    "TargetRow",
+]

@@ -15,6 +15,10 @@ that may name people (review opinions and comments, reasons, deduction notes, �
 values as written, the declaration's descriptive sections), level-3 scores and deductions, and
 anything of a project marked 涉密.
 
+- 自评结果汇总: the bureau's year in figures — projects, those with a finalized self-evaluation,
+  the money and its share, per grade the count, money and shares (published on the bureau's
+  部门整体 project; the problems and measures stay in the final accounts: they are free text).
+
 Refused: a classified project, an evaluation that is not 已定稿, targets that are not 已批复, a
 kind that is not available yet.
 """
@@ -23,7 +27,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.disclosure.values import AVAILABLE, KIND_LABEL, Content, Kind, ScoreRow, TargetRow
+from domain.department import WHOLE_CODE
+from domain.disclosure.values import AVAILABLE, KIND_LABEL, Content, Kind, ScoreRow, SummaryFigures, TargetRow
 from domain.errors import DomainError, InvalidState
 from domain.evaluation import Evaluation
 from domain.evaluation.values import EvaluationKind, Status
@@ -137,3 +142,11 @@ def targets_content(
         funds_total=funds if funds > Decimal(0) else None,
         targets=rows,
     )
+
+
+def summary_content(bureau: Tenant, project: Project, figures: SummaryFigures) -> Content:
+    """The 自评结果汇总 of the bureau's year as published, on its 部门整体 project."""
+    check_publishable(project)
+    if project.code != WHOLE_CODE:
+        raise DomainError("自评结果汇总在本单位的部门整体项目下公开", code="disclosure.source_mismatch")
+    return Content(**_header(Kind.SELF_EVALUATION_SUMMARY, bureau, project), summary=figures)  # type: ignore[arg-type]

@@ -17,12 +17,12 @@ import msgspec
 
 
 class Kind(enum.StrEnum):
-    """What is published. ``SELF_EVALUATION_SUMMARY`` (部门决算's 自评结果汇总, issue 19 §4) is
-    reserved: the summary does not exist yet, and publishing it is refused until it does."""
+    """What is published. ``SELF_EVALUATION_SUMMARY`` is the 部门决算's 自评结果汇总 of a bureau's
+    year (issue 19 §4), published on the bureau's 部门整体 project."""
 
     EVALUATION_RESULT = "evaluation_result"  # 评价结果
     TARGETS = "targets"  # 绩效目标
-    SELF_EVALUATION_SUMMARY = "self_evaluation_summary"  # 自评结果汇总（尚不可用）
+    SELF_EVALUATION_SUMMARY = "self_evaluation_summary"  # 自评结果汇总
 
 
 KIND_LABEL = {
@@ -31,7 +31,7 @@ KIND_LABEL = {
     Kind.SELF_EVALUATION_SUMMARY: "自评结果汇总",
 }
 
-AVAILABLE = frozenset({Kind.EVALUATION_RESULT, Kind.TARGETS})
+AVAILABLE = frozenset({Kind.EVALUATION_RESULT, Kind.TARGETS, Kind.SELF_EVALUATION_SUMMARY})
 
 
 class ScoreRow(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -57,6 +57,27 @@ class TargetRow(msgspec.Struct, frozen=True, omit_defaults=True):
     unit: str = ""
 
 
+class GradeShare(msgspec.Struct, frozen=True):
+    """One grade of the 自评结果汇总: projects and money, and their shares (%)."""
+
+    grade: str
+    count: int
+    count_share: Decimal
+    money: Decimal
+    money_share: Decimal
+
+
+class SummaryFigures(msgspec.Struct, frozen=True):
+    """The 自评结果汇总 as published: figures only (the problems and measures are not: free text)."""
+
+    projects: int
+    evaluated: int  # with a finalized 单位自评
+    money: Decimal  # the projects' budgets (元)
+    money_evaluated: Decimal
+    money_share: Decimal  # %
+    grades: tuple[GradeShare, ...] = ()
+
+
 class Content(msgspec.Struct, frozen=True, omit_defaults=True):
     """The published, frozen content (one kind's sections are filled, the other's stay empty)."""
 
@@ -80,6 +101,8 @@ class Content(msgspec.Struct, frozen=True, omit_defaults=True):
     annual_goal: str = ""
     funds_total: Decimal | None = None  # 年度资金总额（元）
     targets: tuple[TargetRow, ...] = ()
+    # 自评结果汇总
+    summary: SummaryFigures | None = None
 
 
 class Publication(msgspec.Struct, frozen=True, omit_defaults=True):

@@ -20,7 +20,7 @@ from litestar.openapi import OpenAPIConfig
 from services.api.accounts import AccountsController, SessionController
 from services.api.bodies import check_request
 from services.api.comparison import ComparisonController
-from services.api.department import DepartmentController
+from services.api.department import DepartmentController, SummaryPublishController
 from services.api.disclosure import DisclosureController, PublicController
 from services.api.docs import docs_asset, swagger_page
 from services.api.engagements import EngagementController
@@ -64,6 +64,7 @@ def create_app(
             MonitoringController,
             RectificationController,
             DepartmentController,
+            SummaryPublishController,
             EngagementController,
             ReportingController,
             ResultsController,

@@ -11,10 +11,12 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 
+from domain.disclosure import GradeShare, SummaryFigures
 from domain.errors import NotFound
 from domain.ids import rectification_id
 from projections.rollups.finalaccounts import FinalAccounts, final_accounts
 from services.api.plumbing import Done, allowed, platform_of, read_models, run_command
+from services.app.commands.disclosure import PublishSummary
 from services.app.department import StartWholeDepartment
 from services.app.policy import Caller, Target
 from services.reporting.finalaccounts import Problem, text, workbook
@@ -103,3 +105,33 @@ class DepartmentController(Controller):
             f"attachment; filename=\"final-accounts.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
         )
         return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
+
+
+def figures_of(s: FinalAccounts) -> SummaryFigures:
+    """The summary's figures as published (the field rule: no problems or measures, they are free text)."""
+    grades = tuple(GradeShare(g.grade, g.count, g.count_share, g.money, g.money_share) for g in s.grades)
+    return SummaryFigures(s.projects, s.evaluated, s.money, s.money_evaluated, s.money_share, grades)
+
+
+class SummaryPublishController(Controller):
+    path = "/api/v1/tenants/{code:str}"
+    tags = ["信息公开"]  # noqa: RUF012
+
+    @post(
+        "/final-accounts/publish",
+        summary="公开本年度自评结果汇总（按当前已定稿的自评计算并冻结；须已发起部门整体评价）",
+        status_code=201,
+        guards=[allowed("disclosure.publish")],
+    )
+    async def publish(
+        self, request: Request[Any, Any, Any], caller: Caller, code: str, year: int
+    ) -> Response[Any]:
+        platform = platform_of(request)
+
+        def run() -> tuple[int, Done]:
+            platform.app.authorize(caller, "disclosure.publish", Target(code))
+            summary = read_models(platform, caller, lambda c: final_accounts(c, code, year), [code])
+            done = platform.app.publish_summary(caller, code, PublishSummary(year, figures_of(summary)))
+            return 201, Done(id=str(done.aggregate.id), version=done.aggregate.version)
+
+        return await run_command(request, run)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from domain.department import WHOLE_CODE
 from domain.disclosure import ProjectDisclosure
 from domain.errors import AlreadyExists
-from domain.ids import disclosure_id
+from domain.ids import disclosure_id, project_id
 from domain.ledger import Project
 from services.app.commandpath import CommandPath
 from services.app.commands import disclosure as d
@@ -37,6 +38,20 @@ class Disclosure(CommandPath):
             else:
                 return Done(made, next(iter(made.items)))
         return self.execute(caller, d.PUBLISH, register, body)
+
+    def publish_summary(
+        self, caller: Caller, tenant: str, body: d.PublishSummary
+    ) -> Done[ProjectDisclosure, str]:
+        """Publish the 自评结果汇总 of a year on the bureau's 部门整体 project's register."""
+        register = disclosure_id(tenant, project_id(tenant, body.year, WHOLE_CODE))
+        if not self.log.exists(register):
+            try:
+                made: ProjectDisclosure = self.create_with(caller, d.OPEN_AND_PUBLISH_SUMMARY, (tenant, body))
+            except AlreadyExists:
+                pass
+            else:
+                return Done(made, next(iter(made.items)))
+        return self.execute(caller, d.PUBLISH_SUMMARY, register, (tenant, body))
 
     def preview_publication(self, caller: Caller, body: d.Publish) -> d.Prepared:
         """What publishing would freeze (the same rule and refusals), stored nowhere: what the

@@ -62,9 +62,33 @@ def _targets(c: Content) -> str:
     )
 
 
+def _summary(c: Content) -> str:
+    s = c.summary
+    if s is None:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_e(g.grade)}</td><td class='num'>{g.count}</td><td class='num'>{_num(g.count_share)}%</td>"
+        f"<td class='num'>{_num(g.money)}</td><td class='num'>{_num(g.money_share)}%</td></tr>"
+        for g in s.grades
+    )
+    return (
+        f"<p>项目 {s.projects} 个，已完成绩效自评 {s.evaluated} 个，覆盖资金 {_num(s.money_evaluated)} 元，"
+        f"占项目预算的 {_num(s.money_share)}%</p>"
+        "<table><thead><tr><th>等级</th><th class='num'>项目数</th><th class='num'>占比</th>"
+        f"<th class='num'>资金（元）</th><th class='num'>占比</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
 def _item(item: PublicItem) -> str:
     c = item.content
-    body = _evaluation(c) if c.kind.value == "evaluation_result" else _targets(c)
+    kind = c.kind.value
+    body = (
+        _evaluation(c)
+        if kind == "evaluation_result"
+        else _summary(c)
+        if kind == "self_evaluation_summary"
+        else _targets(c)
+    )
     when = item.published_at.astimezone(CHINA).strftime("%Y-%m-%d")
     return (
         f"<article class='publication'><h3>{_e(c.project_name)}（{_e(c.project_code)}）"

@@ -110,6 +110,24 @@ def test_whole_department_and_the_final_accounts_summary(live: Live) -> None:
         ws = wb["自评结果汇总"]
         assert ws["B2"].value == 3 and ws["D2"].value == 2
         assert [c.value for c in wb["问题与整改"][2]] == ["项目RF-2", "项目进度滞后", "倒排工期"]
+        reviewer = live.token(DISTRICT, Role.REVIEWER, user="rev.360102")
+        published = http.post(
+            f"/api/v1/tenants/{DISTRICT}/final-accounts/publish?year={YEAR}", headers=reviewer
+        )
+        assert published.status_code == 201, published.text
+        again = http.post(f"/api/v1/tenants/{DISTRICT}/final-accounts/publish?year={YEAR}", headers=reviewer)
+        assert again.status_code in (409, 422) and "已公开" in again.json()["detail"]
+        missing = http.post(f"/api/v1/tenants/{DISTRICT}/final-accounts/publish?year=2017", headers=reviewer)
+        assert missing.status_code == 404 and "部门整体" in missing.json()["detail"]
+        live.settle()
+        public = _ok(http.get(f"/api/v1/public/{DISTRICT}/publications?year={YEAR}"))
+        summary = next(p for p in public["items"] if p["kind"] == "self_evaluation_summary")["content"][
+            "summary"
+        ]
+        assert (summary["evaluated"], summary["money_share"]) == (2, "80.00")
+        assert "problems" not in str(summary) and "倒排工期" not in str(public)  # free text is not published
+        page = http.get(f"/public/{DISTRICT}?year={YEAR}")
+        assert page.status_code == 200 and "已完成绩效自评 2 个" in page.text
         other = http.get(
             f"/api/v1/tenants/{DISTRICT}/final-accounts?year={YEAR}",
             headers=live.token("360200", Role.AUDITOR),

@@ -128,7 +128,7 @@ def test_who_may_publish(app: JixiaoApplication) -> None:
         app.publish(CITY, Publish(Kind.EVALUATION_RESULT, ev))  # the city reads, the county publishes
     with pytest.raises(NotFound):
         app.publish(staff("341100", "x", Role.REVIEWER), Publish(Kind.TARGETS, ev))  # not targets
-    with pytest.raises(DomainError, match="尚不能公开"):
+    with pytest.raises(DomainError, match="部门整体"):
         app.publish(COUNTY_REVIEWER, Publish(Kind.SELF_EVALUATION_SUMMARY, ev))
 
 

@@ -30,6 +30,7 @@ BODILESS = {
     ("post", "/api/v1/monitoring/rounds/{round_id}/projects/{project_id}/report"),
     ("post", "/api/v1/tenants/{code}/rectifications/check"),
     ("post", "/api/v1/evaluations/{evaluation_id}/report"),
+    ("post", "/api/v1/tenants/{code}/final-accounts/publish"),
     ("post", "/api/v1/evidence/{kind}/{owner}/{key}"),  # a multipart upload (佐证材料)
 }
 

@@ -15,11 +15,12 @@ from uuid import UUID
 
 from msgspec import Meta, Struct
 
-from domain.disclosure import Content, Kind, ProjectDisclosure
-from domain.disclosure.rules import check_kind, evaluation_content, targets_content
-from domain.errors import InvalidState, NotFound
+from domain.department import WHOLE_CODE
+from domain.disclosure import Content, Kind, ProjectDisclosure, SummaryFigures
+from domain.disclosure.rules import check_kind, evaluation_content, summary_content, targets_content
+from domain.errors import DomainError, InvalidState, NotFound
 from domain.evaluation import Evaluation
-from domain.ids import disclosure_id, tenant_id
+from domain.ids import disclosure_id, project_id, tenant_id
 from domain.ledger import Project
 from domain.targets import TargetDeclaration
 from domain.tenants import Tenant
@@ -60,6 +61,11 @@ class Prepared:
 
 def source_of(load: Loader, body: Publish) -> Evaluation | TargetDeclaration:
     check_kind(body.kind)
+    if body.kind is Kind.SELF_EVALUATION_SUMMARY:  # not of one source: the bureau's year
+        raise DomainError(
+            "自评结果汇总在「部门整体」页面公开（POST /api/v1/tenants/{单位代码}/final-accounts/publish?year=年度）",
+            code="disclosure.summary_route",
+        )
     cls: type[Evaluation | TargetDeclaration] = (
         Evaluation if body.kind is Kind.EVALUATION_RESULT else TargetDeclaration
     )
@@ -110,6 +116,49 @@ OPEN_AND_PUBLISH: Create[ProjectDisclosure, Publish, Prepared] = Create(
 )
 WITHDRAW: Change[ProjectDisclosure, Withdraw, None, None] = Change(
     "disclosure.withdraw", ProjectDisclosure, lambda d, b, _: d.withdraw(b.item, b.reason)
+)
+
+
+class PublishSummary(Struct, forbid_unknown_fields=True):
+    """公开自评结果汇总 of a year. The figures are computed by the server from its read models at the
+    moment of publishing (``services/api/department.py``), never taken from a request."""
+
+    year: int
+    figures: SummaryFigures
+
+
+def prepare_summary(load: Loader, body: tuple[str, PublishSummary]) -> Prepared:
+    tenant, s = body
+    try:
+        project = load(Project, project_id(tenant, s.year, WHOLE_CODE))
+    except NotFound:
+        raise NotFound(
+            f"{s.year} 年度尚无部门整体项目：请先在「部门整体」发起本年度部门整体评价，再公开自评结果汇总",
+            code="disclosure.whole_missing",
+        ) from None
+    bureau = load(Tenant, tenant_id(tenant))
+    return Prepared(project, project.version, summary_content(bureau, project, s.figures))
+
+
+def _open_summary(
+    caller: Caller, relation: Relation, body: tuple[str, PublishSummary], p: Prepared
+) -> ProjectDisclosure:
+    d = ProjectDisclosure.open(p.project.tenant, p.project.id, p.project.year)
+    d.publish(p.project.id, p.source_version, p.content)
+    return d
+
+
+PUBLISH_SUMMARY: Change[ProjectDisclosure, tuple[str, PublishSummary], Prepared, str] = Change(
+    "disclosure.publish",
+    ProjectDisclosure,
+    lambda d, body, p: d.publish(p.project.id, p.source_version, p.content),
+    lambda load, _, body: prepare_summary(load, body),
+)
+OPEN_AND_PUBLISH_SUMMARY: Create[ProjectDisclosure, tuple[str, PublishSummary], Prepared] = Create(
+    action=lambda body: "disclosure.publish",
+    prepare=prepare_summary,
+    target=lambda caller, body, p: Target(p.project.tenant),
+    make=_open_summary,
 )
 
 

@@ -35,6 +35,23 @@ class TargetRowData(_Payload, frozen=True, kw_only=True):
     unit: str = ""
 
 
+class GradeShareData(_Payload, frozen=True, kw_only=True):
+    grade: str
+    count: int
+    count_share: Decimal
+    money: Decimal
+    money_share: Decimal
+
+
+class SummaryData(_Payload, frozen=True, kw_only=True):
+    projects: int
+    evaluated: int
+    money: Decimal
+    money_evaluated: Decimal
+    money_share: Decimal
+    grades: list[GradeShareData] = []  # noqa: RUF012
+
+
 class ContentData(_Payload, frozen=True, kw_only=True):
     kind: str  # evaluation_result | targets | self_evaluation_summary
     bureau: str
@@ -54,6 +71,7 @@ class ContentData(_Payload, frozen=True, kw_only=True):
     annual_goal: str = ""
     funds_total: Decimal | None = None
     targets: list[TargetRowData] = []  # noqa: RUF012
+    summary: SummaryData | None = None  # version 2: the 自评结果汇总's figures
 
 
 class DisclosureOpened(_Payload, frozen=True, kw_only=True):
@@ -78,7 +96,7 @@ class ProjectClassificationChanged(_Payload, frozen=True, kw_only=True):
 
 TYPES: dict[str, tuple[type[_Payload], int]] = {
     "disclosure.opened": (DisclosureOpened, 1),
-    "disclosure.published": (DisclosurePublished, 1),
+    "disclosure.published": (DisclosurePublished, 2),  # v2 adds content.summary
     "disclosure.withdrawn": (DisclosureWithdrawn, 1),
     "project.classification_changed": (ProjectClassificationChanged, 1),
 }

@@ -3,7 +3,7 @@
 // per grade, problems and measures, the text section to paste into the final accounts, Excel.
 
 import { api, explain } from "./api.js";
-import { clear, h, link, money, notice } from "./dom.js";
+import { askForm, clear, h, link, money, notice } from "./dom.js";
 import { has, KIND } from "./labels.js";
 import { go } from "./main.js";
 import { download } from "./excel.js";
@@ -33,7 +33,15 @@ export async function renderDepartment(main, [code], query, who) {
       mine && has(who, "preparer", "evaluator") ? h("button", { type: "button", class: "primary", onclick: start("self") }, `发起 ${year} 年度${KIND.self}`) : null,
       !mine && has(who, "preparer", "evaluator") ? h("button", { type: "button", onclick: start("department") }, `发起 ${year} 年度${KIND.department}`) : null),
     h("h2", {}, "部门决算：项目支出绩效自评结果汇总"),
-    h("div", { class: "toolbar no-print" }, h("button", { type: "button", onclick: () => download(`/api/v1/tenants/${code}/final-accounts.xlsx?year=${year}`, "自评结果汇总.xlsx") }, "导出 Excel")),
+    h("div", { class: "toolbar no-print" }, h("button", { type: "button", onclick: () => download(`/api/v1/tenants/${code}/final-accounts.xlsx?year=${year}`, "自评结果汇总.xlsx") }, "导出 Excel"),
+      mine && has(who, "reviewer", "admin") ? h("button", { type: "button", onclick: () => askForm(
+        `公开 ${year} 年度自评结果汇总？将按当前已定稿的自评冻结公开：项目数、覆盖资金及占比、各等级的项目数与资金（问题与整改措施不公开）。`, [],
+        async () => {
+          try {
+            await api(`/api/v1/tenants/${code}/final-accounts/publish?year=${year}`, { method: "POST" });
+            notice("已公开，见本单位的公开页面");
+          } catch (err) { throw Object.assign(err, { userMessage: explain(err) }); }
+        }, "公开") }, "公开自评结果汇总") : null),
     h("table", { "aria-label": "自评结果汇总" }, h("tbody", {},
       h("tr", {}, h("th", { scope: "row" }, "项目数"), h("td", { class: "num" }, s.projects)),
       h("tr", {}, h("th", { scope: "row" }, "已定稿自评项目数"), h("td", { class: "num" }, s.evaluated)),
