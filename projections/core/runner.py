@@ -126,6 +126,15 @@ def protect(cur: Cursor[Any], schema: str) -> None:
         )
 
 
+def _listen(url: str, old: Connection[Any] | None) -> Connection[Any]:
+    """A connection listening for the event log's notifications (a broken one replaced)."""
+    if old is not None:
+        old.close()
+    listener = psycopg.connect(url, autocommit=True)
+    listener.execute(f"LISTEN {CHANNEL}")
+    return listener
+
+
 class Projector:
     """Runs one projection against one database."""
 
@@ -236,26 +245,32 @@ class Projector:
     def run(self, should_stop: Callable[[], bool], idle_wait: float = 1.0) -> None:
         """Follow the log until ``should_stop``; wakes on the library's NOTIFY, polls as a fallback."""
         self.ensure()
-        listener = psycopg.connect(self.url, autocommit=True)
+        listener: Connection[Any] | None = None
+        failures = 0
         try:
-            listener.execute(f"LISTEN {CHANNEL}")
-            failures = 0
             while not should_stop():
                 try:
+                    if listener is None or listener.closed or listener.broken:
+                        listener = _listen(self.url, listener)
                     if self.step():
                         failures = 0
                         continue
+                    for _ in listener.notifies(timeout=idle_wait, stop_after=1):
+                        pass
+                    failures = 0
                 except (psycopg.Error, DomainError, ValueError) as e:
-                    # the batch rolled back (rows and position together): say so, wait, try again;
-                    # `projections status` shows the lag growing meanwhile
+                    # the batch rolled back (rows and position together), or the database is away
+                    # (restarting, failing over): say so, wait, reconnect, go on from the stored
+                    # position — nothing lost, nothing projected twice
                     failures += 1
-                    log.error("投影 %s 处理失败（第 %d 次），稍后重试：%s", self.projection.name, failures, e)
+                    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                    log.error(
+                        "投影 %s 处理失败（第 %d 次），稍后重试：%s", self.projection.name, failures, first
+                    )
                     time.sleep(min(30.0, 0.5 * 2 ** min(failures, 6)))
-                    continue
-                for _ in listener.notifies(timeout=idle_wait, stop_after=1):
-                    pass
         finally:
-            listener.close()
+            if listener is not None:
+                listener.close()
 
     # ---- rebuild ------------------------------------------------------------------------------
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:

@@ -37,7 +37,7 @@ class OpsController(Controller):
     async def healthz(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/readyz", summary="就绪检查（数据库可用、投影已创建）")
+    @get("/readyz", summary="就绪检查（数据库可用；各读模型投影与事件中继在跟随事件日志）")
     async def readyz(self, request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         platform = platform_of(request)
 
@@ -48,6 +48,15 @@ class OpsController(Controller):
                     lag = platform.metrics.projection_lag(conn)
             except Exception as e:  # not ready: say why, without internals
                 return False, {"status": "unavailable", "detail": f"数据库不可用：{type(e).__name__}"}
+            stalled = platform.metrics.not_following()
+            if stalled:
+                names = "、".join(f"{n}（落后 {k} 个事件）" for n, k in stalled.items())
+                return False, {
+                    "status": "not_following",
+                    "detail": f"以下读模型或事件中继已停止跟随事件日志：{names}",
+                    "not_following": stalled,
+                    "projection_lag_events": lag,
+                }
             return True, {"status": "ready", "projection_lag_events": lag}
 
         ok, body = await to_thread.run_sync(run)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence
 from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -13,6 +15,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
+from psycopg_pool import PoolTimeout
 
 from domain.errors import AlreadyExists, DomainError, NotFound
 from services.api.auth import AuthError
@@ -76,6 +79,18 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+# the store unreachable: a connection refused or broken, the pool out of connections that work
+STORE_UNAVAILABLE = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    PoolTimeout,
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    persistence.ConnectionUnavailableError,
+)
+RETRY_AFTER_SECONDS = 5
+
+
 def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, Problem):
         return problem(request, exc.status, exc.detail, exc.code, **exc.extra)
@@ -111,6 +126,16 @@ def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
             )
         if status < 500:
             return problem(request, status, TITLES.get(status, "请求失败"), f"http.{status}")
+    if isinstance(exc, STORE_UNAVAILABLE):  # the database away (restarting, failing over): not a defect
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.warning("数据库暂时无法连接（%s %s）：%s", request.method, request.url.path, first)
+        return problem(
+            request,
+            503,
+            "数据库暂时无法连接，请稍后重试（本次请求未保存任何内容）",
+            "store.unavailable",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, RecursionError | UnicodeDecodeError):  # a body that slipped past bodies.py
         return problem(request, 400, "请求内容无法解析（嵌套过深或不是 UTF-8 文本）", "request.malformed")
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

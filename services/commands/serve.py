@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import logging
 import os
 import signal
 import socket
@@ -75,6 +76,9 @@ def settle_memory() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+log = logging.getLogger("jixiao.api")
+
+
 def listening_socket(host: str, port: int) -> socket.socket:
     """A listening socket of its own on a port other workers share (SO_REUSEPORT)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -104,18 +108,34 @@ def serve(
     count = settings.api_workers if workers is None else workers
     sock = listening_socket(host, port)
     env = {**_inherited(), **settings.child_environment(database_url)}
-    children = [
-        subprocess.Popen(
+
+    def spawn() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [sys.executable, "-m", "services.commands.serve", "--host", host, "--port", str(port), "--child"],
             cwd=ROOT,
             env=env,
         )
-        for _ in range(count - 1)
-    ]
+
+    children = [spawn() for _ in range(count - 1)]
+    stopping = threading.Event()
+
+    def supervise() -> None:
+        """A worker that died (killed, crashed) is replaced, and the log says so."""
+        while not stopping.wait(1.0):
+            for n, child in enumerate(children):
+                code = child.poll()
+                if code is not None and not stopping.is_set():
+                    log.warning(
+                        "API 工作进程 %s 已退出（返回码 %s），已启动新的工作进程补上", child.pid, code
+                    )
+                    children[n] = spawn()
+
+    threading.Thread(target=supervise, name="jixiao-workers", daemon=True).start()
     settle_memory()
     try:
         _Announcing(config(app, host, port), ready).run(sockets=[sock])
     finally:
+        stopping.set()
         for child in children:
             child.terminate()
         for child in children:

@@ -82,15 +82,28 @@ class Relay:
         self._public = base64.b64encode(
             signing_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         ).decode()
-        self.db = psycopg.connect(database_url, autocommit=True)  # the lock and the tracking row
-        self.reader = psycopg.connect(database_url, autocommit=True)  # used by one thread at a time
-        self.listener = psycopg.connect(database_url, autocommit=True)
-        self.listener.execute(f"LISTEN {CHANNEL}")
-        tracking.ensure(self.db)
+        self.database_url = database_url
+        self._connect()
         self.translator = Translator(TenantTree(lambda code: parent_of(self.reader, code)))
         self.published = 0
         self.failures = 0
         self._committed: Cursor | None = None
+
+    def _connect(self) -> None:
+        self.db = psycopg.connect(self.database_url, autocommit=True)  # the lock and the tracking row
+        self.reader = psycopg.connect(self.database_url, autocommit=True)  # used by one thread at a time
+        self.listener = psycopg.connect(self.database_url, autocommit=True)
+        self.listener.execute(f"LISTEN {CHANNEL}")
+        tracking.ensure(self.db)
+
+    def _broken(self) -> bool:
+        return any(c.closed or c.broken for c in (self.db, self.reader, self.listener))
+
+    def _reconnect(self) -> None:
+        """After the database went away (restart, failover): new connections (the advisory lock
+        went with the old one: the caller takes it again before publishing anything)."""
+        self.close()
+        self._connect()
 
     def close(self) -> None:
         for conn in (self.db, self.reader, self.listener):
@@ -105,6 +118,13 @@ class Relay:
         backoff = BACKOFF_FIRST
         while not should_stop():
             try:
+                if self._broken():  # the database restarted: reconnect, and be the one relay again
+                    await asyncio.to_thread(self._reconnect)
+                    log.warning("中继已重新连接数据库，等待中继锁")
+                    while not await asyncio.to_thread(self._try_lock):
+                        if should_stop():
+                            return
+                        await asyncio.sleep(0.5)
                 await self._session(should_stop)
                 backoff = BACKOFF_FIRST
             except Exception as e:  # NATS down, a refused publish, a timeout: start over, later
