@@ -13,6 +13,7 @@ from projections.integrity.checkpoints import CheckpointError, export, load_or_c
 from projections.integrity.verify import verify
 from projections.registry import NAMES
 from services.compose import build_application, install, projector
+from services.eventlog.stream import undecodable
 from services.evidence.check import check_blobs
 from services.evidence.config import object_store
 from services.relay import tracking as relay_tracking
@@ -108,8 +109,20 @@ def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
     settings = Settings.from_env()
     with running_services(settings) as endpoints:
         install(endpoints.database_url, settings)
-        with projector(settings, endpoints.database_url, "integrity") as p:
-            p.catch_up()
+        try:
+            with projector(settings, endpoints.database_url, "integrity") as p:
+                p.catch_up()
+        except Exception:
+            with psycopg.connect(endpoints.database_url) as conn, conn.cursor() as cur:
+                bad = undecodable(cur)
+            if not bad:
+                raise
+            print(
+                f"✗ 完整性校验失败：{len(bad)} 条记录无法解码——不是平台写入的事件，是在追加约束之外写入或被改写的"
+            )
+            for position, topic, why in bad:
+                print(f"  · 位置 {position} 无法解码（{topic}：{why[:160]}）")
+            return 1
         checkpoints = []
         if checkpoint is not None:
             key = load_or_create_key(signing_key_path(settings))

@@ -109,3 +109,22 @@ def oldest_after(cur: Cursor[Any], position: int) -> datetime.datetime | None:
         (position,),
     ).fetchone()
     return None if row is None else msgspec.json.decode(bytes(row[0]), type=_Stamp).timestamp
+
+
+def undecodable(cur: Cursor[Any], limit: int = 20, batch: int = 1000) -> list[tuple[int, str, str]]:
+    """The stored rows that are not events this platform wrote (their JSON or topic unreadable):
+    (position, topic, why), the first ``limit``. What ``jixiao verify`` names instead of failing."""
+    decode = _MAPPER.decode_row
+    found: list[tuple[int, str, str]] = []
+    after = 0
+    while len(found) < limit:
+        rows = read_rows(cur, after, batch)
+        if not rows:
+            break
+        for pos, oid, ver, topic, state in rows:
+            try:
+                decode(oid, ver, topic, state)
+            except Exception as e:  # any failure to read it back is the finding
+                found.append((pos, topic, (str(e).strip().splitlines() or [type(e).__name__])[0]))
+        after = rows[-1][0]
+    return found[:limit]
