@@ -69,6 +69,7 @@ def test_whole_department_and_the_final_accounts_summary(live: Live) -> None:
             ),
             201,
         )["id"]
+        live.settle()  # the scorecard is a read model: read it once projected
         card = _ok(http.get(f"/api/v1/evaluations/{whole}", headers=team))
         assert [i["name"] for i in card["indicators"] if not i.get("parent")][:2] == ["运行成本", "管理效率"]
         r = _ok(

@@ -103,6 +103,7 @@ def test_an_engagement_grants_accepts_and_revokes(live: Live) -> None:
         assert short.status_code == 422 and "利益冲突声明" in short.json()["detail"]
         declaration = {"declaration": "本机构及参与人员与被评价单位无任何利害关系，承诺独立客观开展评价。"}
         _ok(http.post(f"/api/v1/engagements/{eid}/accept", headers=firm, json=declaration))
+        live.settle()  # the scorecard is a read model
         assert _ok(http.get(f"/api/v1/evaluations/{ev}", headers=firm))["evaluation_id"] == ev
         assert http.get(f"/api/v1/evaluations/{other}", headers=firm).status_code == 404
         deduction = {"indicator": "1.1", "points": "2", "reason": "现场核查：宣传台账不全"}

@@ -2,7 +2,7 @@
 // framework) and the 部门决算 summary of its project self-evaluations: counts, money and shares
 // per grade, problems and measures, the text section to paste into the final accounts, Excel.
 
-import { api, explain } from "./api.js";
+import { api, explain, fresh } from "./api.js";
 import { askForm, clear, h, link, money, notice } from "./dom.js";
 import { has, KIND } from "./labels.js";
 import { go } from "./main.js";
@@ -15,6 +15,7 @@ export async function renderDepartment(main, [code], query, who) {
   const start = (kind) => async () => {
     try {
       const done = await api(`/api/v1/tenants/${code}/whole-department-evaluations`, { method: "POST", body: { year, kind } });
+      await fresh(`/api/v1/evaluations/${done.id}`, done.version);  // its scorecard projected, framework and all
       go(`/ui/evaluations/${done.id}`);
     } catch (err) {
       if (err.problem?.existing?.id) return go(`/ui/evaluations/${err.problem.existing.id}`);
