@@ -5,7 +5,6 @@ section, and Excel)."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import msgspec
 from anyio import to_thread
@@ -15,13 +14,11 @@ from domain.disclosure import GradeShare, SummaryFigures
 from domain.errors import NotFound
 from domain.ids import rectification_id
 from projections.rollups.finalaccounts import FinalAccounts, final_accounts
-from services.api.plumbing import Done, allowed, platform_of, read_models, run_command
+from services.api.plumbing import XLSX, Done, allowed, attachment, platform_of, read_models, run_command
 from services.app.commands.disclosure import PublishSummary
 from services.app.department import StartWholeDepartment
 from services.app.policy import Caller, Target
 from services.reporting.finalaccounts import Problem, text, workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _problems(app: Any, summary: FinalAccounts) -> list[Problem]:
@@ -101,10 +98,7 @@ class DepartmentController(Controller):
             return workbook(s, name, problems), f"{name}-{year}年度自评结果汇总.xlsx"
 
         data, filename = await to_thread.run_sync(run)
-        disposition = (
-            f"attachment; filename=\"final-accounts.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
-        )
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(filename)})
 
 
 def figures_of(s: FinalAccounts) -> SummaryFigures:

@@ -28,17 +28,16 @@ from projections.disclosure.queries import PublicationRow, PublicItem, public, p
 from services.api.plumbing import (
     Done,
     allowed,
+    as_it_stood,
     if_match,
     parse_as_of,
     platform_of,
     read_models,
     run_command,
-    within_versions,
 )
 from services.api.problems import Problem
 from services.app.commands import disclosure as d
 from services.app.policy import Caller, Target
-from services.eventlog.port import NotInLog
 
 PUBLIC = Caller("public", "", frozenset(), via="public")  # nobody: its scope is the bureau read
 
@@ -230,16 +229,8 @@ class DisclosureController(Controller):
             app.authorize(caller, "disclosure.list", Target(current.tenant))
             if version is None and at is None:
                 return register_view(current)
-            if version is not None and at is not None:
-                raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
             app.authorize(caller, "disclosure.history", Target(current.tenant))
-            within_versions(version, current.version, "公开登记")
-            try:
-                past = app.log.load(register, version=version, until=at)
-            except NotInLog:
-                past = None
-            if not isinstance(past, ProjectDisclosure):
-                raise Problem(404, "该时间点尚无公开登记", "not_found")
+            past = as_it_stood(app, register, ProjectDisclosure, current.version, version, at, "公开登记")
             return register_view(past)
 
         return await to_thread.run_sync(run)

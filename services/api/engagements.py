@@ -4,6 +4,7 @@ with a conflict-of-interest declaration. The API's engagement book learns each c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -12,7 +13,7 @@ from litestar import Controller, Request, Response, get, post
 
 from domain.engagements import Engagement
 from projections.engagements.queries import EngagementRow, engagements
-from services.api.plumbing import Done, allowed, hidden, platform_of, read_models, run_command
+from services.api.plumbing import Done, Platform, allowed, hidden, platform_of, read_models, run_command
 from services.app.commands import engagements as c
 from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
@@ -35,6 +36,21 @@ def view(e: Engagement) -> dict[str, Any]:
         "status": "revoked" if e.revoked else "accepted" if e.accepted_by else "granted",
         "version": e.version,
     }
+
+
+async def _learning(
+    request: Request[Any, Any, Any], change: Callable[[Platform], Engagement], status: int = 200
+) -> Response[Any]:
+    """Run an engagement command, and have this worker's engagement book learn the result at once
+    (the others within a second): a revocation takes effect on the next request."""
+    platform = platform_of(request)
+
+    def run() -> tuple[int, Done]:
+        e = change(platform)
+        platform.engagements.learn(e)
+        return status, Done(id=str(e.id), version=e.version)
+
+    return await run_command(request, run)
 
 
 class EngagementController(Controller):
@@ -84,14 +100,7 @@ class EngagementController(Controller):
     async def grant(
         self, request: Request[Any, Any, Any], caller: Caller, code: str, data: c.GrantEngagement
     ) -> Response[Any]:
-        platform = platform_of(request)
-
-        def run() -> tuple[int, Done]:
-            e = platform.app.grant_engagement(caller, code, data)
-            platform.engagements.learn(e)
-            return 201, Done(id=str(e.id), version=e.version)
-
-        return await run_command(request, run)
+        return await _learning(request, lambda p: p.app.grant_engagement(caller, code, data), 201)
 
     @get(
         "/tenants/{code:str}/engagements",
@@ -134,14 +143,7 @@ class EngagementController(Controller):
     async def accept(
         self, request: Request[Any, Any, Any], caller: Caller, engagement: UUID, data: c.AcceptEngagement
     ) -> Response[Any]:
-        platform = platform_of(request)
-
-        def run() -> tuple[int, Done]:
-            e = platform.app.accept_engagement(caller, engagement, data).aggregate
-            platform.engagements.learn(e)
-            return 200, Done(id=str(e.id), version=e.version)
-
-        return await run_command(request, run)
+        return await _learning(request, lambda p: p.app.accept_engagement(caller, engagement, data).aggregate)
 
     @post(
         "/engagements/{engagement:uuid}/staff",
@@ -152,14 +154,9 @@ class EngagementController(Controller):
     async def staff(
         self, request: Request[Any, Any, Any], caller: Caller, engagement: UUID, data: c.ChangeStaff
     ) -> Response[Any]:
-        platform = platform_of(request)
-
-        def run() -> tuple[int, Done]:
-            e = platform.app.change_engagement_staff(caller, engagement, data).aggregate
-            platform.engagements.learn(e)
-            return 200, Done(id=str(e.id), version=e.version)
-
-        return await run_command(request, run)
+        return await _learning(
+            request, lambda p: p.app.change_engagement_staff(caller, engagement, data).aggregate
+        )
 
     @post(
         "/engagements/{engagement:uuid}/revoke",
@@ -170,11 +167,4 @@ class EngagementController(Controller):
     async def revoke(
         self, request: Request[Any, Any, Any], caller: Caller, engagement: UUID, data: c.RevokeEngagement
     ) -> Response[Any]:
-        platform = platform_of(request)
-
-        def run() -> tuple[int, Done]:
-            e = platform.app.revoke_engagement(caller, engagement, data).aggregate
-            platform.engagements.learn(e)
-            return 200, Done(id=str(e.id), version=e.version)
-
-        return await run_command(request, run)
+        return await _learning(request, lambda p: p.app.revoke_engagement(caller, engagement, data).aggregate)

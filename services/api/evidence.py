@@ -12,7 +12,6 @@ command append the event carrying the hash. A refused file stores nothing.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
@@ -35,6 +34,7 @@ from domain.rectification import Rectification
 from projections.audit.queries import Change, timeline
 from projections.evidence.queries import EvidenceRow, evidence_of_owner
 from services.api.plumbing import Platform, allowed, parse_as_of, platform_of, read_models
+from services.api.plumbing import attachment as content_disposition
 from services.api.problems import Problem
 from services.app.commands.inputs import WithReason
 from services.app.commands.spec import target_of
@@ -102,12 +102,6 @@ def _owner_target(app: Any, owner: UUID) -> Target:
             continue
         return Target(found.tenant) if cls is Project else target_of(found)
     raise NotFound("佐证材料所附的对象不存在", code="not_found")
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the display name: an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
-    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in name)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 async def _receive_multipart(

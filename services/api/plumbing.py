@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import msgspec
 import psycopg
@@ -43,6 +44,7 @@ from services.app.accounts import Accounts
 from services.app.application import JixiaoApplication
 from services.app.commands.targets import CHINA
 from services.app.policy import Caller, check_role
+from services.eventlog.port import NotInLog
 from services.evidence.config import Evidence
 
 T = TypeVar("T")
@@ -290,6 +292,17 @@ async def run_command(
     return respond(result, key)
 
 
+# ---- files --------------------------------------------------------------------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(name: str) -> str:
+    """``Content-Disposition`` of a download: ``attachment`` with an ASCII fallback made from the
+    name and the name itself in UTF-8 (RFC 6266 / 5987)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 # ---- queries ------------------------------------------------------------------------------------
 def read_models(
     platform: Platform,
@@ -316,6 +329,29 @@ def read_models(
         conn.execute(SET_SCOPE_SQL, (scope, platform.scope_key.sign(scope)), prepare=True)
         with conn.transaction():
             return query(conn)
+
+
+def as_it_stood(
+    platform_app: Any,
+    aggregate_id: Any,
+    cls: type[T],
+    latest: int,
+    version: int | None,
+    at: datetime.datetime | None,
+    what: str,
+) -> T:
+    """An aggregate at a version or a moment (one of them), for time travel; 404 when it did not
+    exist then, 400 for both at once or a version beyond the latest."""
+    if version is not None and at is not None:
+        raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
+    within_versions(version, latest, what)
+    try:
+        past = platform_app.log.load(aggregate_id, version=version, until=at)
+    except NotInLog:
+        past = None
+    if not isinstance(past, cls):
+        raise hidden(f"该时间点的{what}")
+    return past
 
 
 def parse_as_of(as_of: str | None) -> datetime.datetime | None:

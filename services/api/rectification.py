@@ -19,19 +19,17 @@ from projections.rectification.queries import RectificationRow, not_closed, of_p
 from services.api.plumbing import (
     Done,
     allowed,
+    as_it_stood,
     hidden,
     if_match,
     parse_as_of,
     platform_of,
     read_models,
     run_command,
-    within_versions,
 )
-from services.api.problems import Problem
 from services.app.commands import cycle_inputs as i
 from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
-from services.eventlog.port import NotInLog
 
 
 class FindingDone(Done):
@@ -119,16 +117,8 @@ class RectificationController(Controller):
             named = {"demander_name": app.tree.tenant(r.demander).name}
             if version is None and at is None:
                 return view(r) | named
-            if version is not None and at is not None:
-                raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
             app.authorize(caller, "rectification.history", target_of(r))
-            within_versions(version, r.version, "整改要求")
-            try:
-                past = app.log.load(rectification, version=version, until=at)
-            except NotInLog:
-                past = None
-            if not isinstance(past, Rectification):
-                raise hidden("该时间点的整改要求")
+            past = as_it_stood(app, rectification, Rectification, r.version, version, at, "整改要求")
             return view(past) | named
 
         return await to_thread.run_sync(run)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import msgspec
@@ -21,6 +20,8 @@ from services.api.history import evaluation_for
 from services.api.plumbing import (
     Done,
     allowed,
+    as_it_stood,
+    attachment,
     hidden,
     if_match,
     parse_as_of,
@@ -30,7 +31,6 @@ from services.api.plumbing import (
 )
 from services.app.commands.reporting import WriteSection
 from services.app.policy import Caller
-from services.eventlog.port import NotInLog
 from services.reporting import docx, pdf
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,10 +51,6 @@ def view(r: EvaluationReport) -> dict[str, Any]:
 
 def _done(r: EvaluationReport) -> tuple[int, Done]:
     return 200, Done(id=str(r.id), version=r.version)
-
-
-def _disposition(name: str) -> str:
-    return f"attachment; filename=\"jixiao-report\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 class ReportingController(Controller):
@@ -185,18 +181,13 @@ class ReportingController(Controller):
 
         data, name = await to_thread.run_sync(run)
         media = DOCX if kind == "docx" else "application/pdf"
-        return Response(data, media_type=media, headers={"Content-Disposition": _disposition(name)})
+        return Response(data, media_type=media, headers={"Content-Disposition": attachment(name)})
 
 
 def _report(app: Any, evaluation_id: UUID, at: datetime.datetime | None) -> EvaluationReport:
-    rid = evaluation_report_id(evaluation_id)
+    found: EvaluationReport = app.load_evaluation_report(evaluation_id)
     if at is None:
-        found: EvaluationReport = app.load_evaluation_report(evaluation_id)
         return found
-    try:
-        past = app.log.load(rid, until=at)
-    except NotInLog:
-        past = None
-    if not isinstance(past, EvaluationReport):
-        raise hidden("该时间点的评价报告")
-    return past
+    return as_it_stood(
+        app, evaluation_report_id(evaluation_id), EvaluationReport, found.version, None, at, "评价报告"
+    )

@@ -20,19 +20,17 @@ from projections.cycle.queries import DeclarationRow, declarations
 from services.api.plumbing import (
     Done,
     allowed,
+    as_it_stood,
     hidden,
     if_match,
     parse_as_of,
     platform_of,
     read_models,
     run_command,
-    within_versions,
 )
-from services.api.problems import Problem
 from services.app.commands import cycle_inputs as i
 from services.app.commands.spec import target_of
 from services.app.policy import Caller, Target
-from services.eventlog.port import NotInLog
 
 
 def view(d: TargetDeclaration, version: int | None = None) -> dict[str, Any]:
@@ -109,16 +107,8 @@ class TargetsController(Controller):
             d = app.load_targets(did)
             if version is None and at is None:
                 return view(d, targets_version)
-            if version is not None and at is not None:
-                raise Problem(400, "as_of 只能指定时间或版本之一", "as_of.ambiguous")
             app.authorize(caller, "targets.history", Target(project.tenant))
-            within_versions(version, d.version, "申报表")
-            try:
-                past = app.log.load(did, version=version, until=at)
-            except NotInLog:
-                past = None
-            if not isinstance(past, TargetDeclaration):
-                raise hidden("该时间点的申报表")
+            past = as_it_stood(app, did, TargetDeclaration, d.version, version, at, "申报表")
             return view(past, targets_version)
 
         return await to_thread.run_sync(run)

@@ -13,7 +13,7 @@ from litestar import Controller, Request, Response, get, post
 from domain.errors import DomainError
 from domain.ledger import Project
 from services.api.monitoring import MonitoringController, report_view
-from services.api.plumbing import allowed, hidden, platform_of
+from services.api.plumbing import XLSX, allowed, attachment, hidden, platform_of
 from services.api.problems import Problem
 from services.api.targets import view
 from services.app.commands.cycle_inputs import SetTargetIndicator
@@ -21,7 +21,6 @@ from services.app.commands.spec import target_of
 from services.app.policy import Caller
 from services.web.cells import SheetError
 from services.web.cyclesheets import declaration_workbook, read_declaration, report_workbook
-from services.web.excel import XLSX, disposition
 
 
 class CycleExcelController(Controller):
@@ -49,7 +48,7 @@ class CycleExcelController(Controller):
             return data, f"{d.project_name}-{d.year}年度项目支出绩效目标申报表.xlsx"
 
         data, name = await to_thread.run_sync(run)
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition(name)})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(name)})
 
     @post(
         "/targets/{declaration:uuid}/import.xlsx",
@@ -109,4 +108,4 @@ class CycleExcelController(Controller):
             return data, f"{r.project_name}-{rnd.year}年{rnd.name}绩效监控表.xlsx"
 
         data, name = await to_thread.run_sync(run)
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition(name)})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(name)})

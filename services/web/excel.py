@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import io
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 from uuid import UUID
 
 import msgspec
@@ -27,7 +27,7 @@ from domain.ledger import Project
 from domain.tenants import Role
 from projections.scorecards.rows import scorecard_of
 from services.api.history import evaluation_for
-from services.api.plumbing import Platform, allowed, etag, hidden, parse_as_of, platform_of
+from services.api.plumbing import XLSX, Platform, allowed, attachment, etag, hidden, parse_as_of, platform_of
 from services.api.problems import Problem
 from services.app.commands.evaluations import ImportSheet
 from services.app.policy import Caller
@@ -36,8 +36,6 @@ from services.files.sheets import Sheet, SheetRow, written_inputs
 from services.web import formsheet, scoresheet
 from services.web.cells import SheetError
 from services.web.form import OfficialForm, official_form
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def rows_of(e: Evaluation) -> list[SheetRow]:
@@ -87,11 +85,6 @@ def read(data: bytes) -> Sheet:
         return scoresheet.read_rows(list(wb.worksheets[0].iter_rows(values_only=True)))
     finally:
         wb.close()
-
-
-def disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real one as RFC 5987 ``filename*``."""
-    return f"attachment; filename=\"jixiao-form.xlsx\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _form_at(
@@ -157,7 +150,7 @@ class ExcelController(Controller):
             return formsheet.write(form, rows_of(e)), form.filename
 
         data, filename = await to_thread.run_sync(run)
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition(filename)})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(filename)})
 
     @post(
         "/import.xlsx",

@@ -15,10 +15,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from projections.results.queries import recommendations
-from services.api.plumbing import allowed, platform_of, read_models
+from services.api.plumbing import XLSX, allowed, attachment, platform_of, read_models
 from services.api.results import row_view
 from services.app.policy import Caller, Target
-from services.web.excel import XLSX, disposition
 
 COLUMNS = (
     ("年度", "year", 8),
@@ -87,4 +86,4 @@ class ResultsExcelController(Controller):
             return workbook(title, shown), f"{name}-预算建议{f'-{year}' if year else ''}.xlsx"
 
         data, filename = await to_thread.run_sync(run)
-        return Response(data, media_type=XLSX, headers={"Content-Disposition": disposition(filename)})
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(filename)})

@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.context import Actor, acting
+from services.api.plumbing import attachment
 from services.files.loader import load_report
 from services.files.scorer import Scored, score_report
 from services.files.sheets import apply_sheet
-from services.web.excel import disposition, read, workbook
+from services.web.excel import read, workbook
 from services.web.form import official_form
 
 REPORT = Path(__file__).resolve().parents[2] / "reports" / "001-mingguang-2021-2-sanyi.yaml"
@@ -94,7 +95,7 @@ def test_the_workbook_is_the_form_with_merged_cells_widths_and_number_formats() 
     assert ws.column_dimensions["D"].width >= 30 and ws.column_dimensions["J"].hidden
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9  # A4
     assert ws.parent["指标定义"].sheet_state == "hidden"
-    header = disposition("三医建设业务经费-2021年度项目支出绩效自评表.xlsx")
+    header = attachment("三医建设业务经费-2021年度项目支出绩效自评表.xlsx")
     assert header.startswith('attachment; filename="') and "filename*=UTF-8''%E4%B8%89%E5%8C%BB" in header
 
 

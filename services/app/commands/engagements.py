@@ -16,7 +16,7 @@ from domain.evaluation import Evaluation
 from domain.ids import firm_id, tenant_id
 from domain.tenants import Tenant
 from services.app.commands.inputs import Code, Name, Reason
-from services.app.commands.spec import Change, Create, Loader
+from services.app.commands.spec import Change, Create, Loader, lineage
 from services.app.policy import Target
 
 User = Annotated[str, Meta(min_length=1, max_length=64, description="评价机构人员的用户名")]
@@ -76,15 +76,6 @@ RELATE_FIRM: Change[FirmRecord, RelateFirm, None, None] = Change(
 )
 
 
-def _path(load: Loader, tenant: str) -> tuple[str, ...]:
-    chain: list[str] = []
-    current: str | None = tenant
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = load(Tenant, tenant_id(current)).parent
-    return tuple(chain)
-
-
 def _granting(load: Loader, body: tuple[str, GrantEngagement]) -> tuple[FirmRecord, dict[UUID, str]]:
     """The firm as the bureau recorded it, and each named evaluation's evaluated bureau — only
     evaluations the engaging bureau runs (its own, or those it evaluates below it)."""
@@ -99,7 +90,7 @@ def _granting(load: Loader, body: tuple[str, GrantEngagement]) -> tuple[FirmReco
     for ev in g.evaluations:
         e = load(Evaluation, ev)
         writer = e.evaluator.tenant or e.tenant
-        if writer != tenant or tenant not in _path(load, e.tenant):
+        if writer != tenant or tenant not in lineage(load, e.tenant):
             raise NotFound(f"评价 {ev} 不是本单位开展的评价，不能委托", code="engagement.not_ours")
         evaluated[ev] = e.tenant
     return firm, evaluated

@@ -20,7 +20,7 @@ from domain.monitoring.values import FINANCE_DECISIONS, Alert
 from domain.targets import Status, TargetDeclaration, TargetVersion
 from domain.tenants import Tenant
 from services.app.commands.cycle_inputs import AnswerExecution, AnswerLine, OpenRound, ResolveAlert
-from services.app.commands.spec import Change, Create, Loader
+from services.app.commands.spec import Change, Create, Loader, lineage
 from services.app.commands.targets import today
 from services.app.policy import Caller, Relation, Target
 
@@ -63,12 +63,7 @@ class Context:
 
 def _path(load: Loader, tenant: str) -> tuple[str, ...]:
     """The bureau's ancestors, then itself (``360000, 360100, 360102``)."""
-    chain: list[str] = []
-    current: str | None = tenant
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = load(Tenant, tenant_id(current)).parent
-    return tuple(reversed(chain))
+    return tuple(reversed(lineage(load, tenant)))
 
 
 def context(load: Loader, round_id: UUID, project_id: UUID) -> Context:

@@ -35,7 +35,7 @@ from domain.results import (
 )
 from domain.tenants import Tenant
 from services.app.commands.inputs import Reason, Text
-from services.app.commands.spec import Change, Create, Loader
+from services.app.commands.spec import Change, Create, Loader, lineage
 from services.app.commands.targets import today
 from services.app.policy import Caller, Relation, Target
 
@@ -98,15 +98,12 @@ def _rectification_state(load: Loader, evaluation: UUID) -> str:
 
 def _policy(load: Loader, tenant: str) -> tuple[str, int, Rules]:
     """The nearest policy on the bureau's line (its own, then its ancestors'), else the default."""
-    current: str | None = tenant
-    seen: set[str] = set()
-    while current is not None and current not in seen:
-        seen.add(current)
+    for owner in lineage(load, tenant):
         try:
-            p = load(ResultPolicy, policy_id(current))
-            return current, p.revision, p.rules
+            p = load(ResultPolicy, policy_id(owner))
         except NotFound:
-            current = load(Tenant, tenant_id(current)).parent
+            continue
+        return owner, p.revision, p.rules
     return "", 0, DEFAULT_RULES
 
 

@@ -17,6 +17,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.evaluation import Evaluation
+from domain.ids import tenant_id
+from domain.tenants import Tenant
 from services.app.policy import Caller, Relation, Target
 
 A = TypeVar("A", bound=Aggregate)
@@ -84,3 +86,14 @@ def target_of(aggregate: Any) -> Target:
         return Target(aggregate.tenant, str(aggregate.evaluation_id), aggregate.evaluator_tenant)
     demander = getattr(aggregate, "demander", None)  # a 整改: the bureau that demands it
     return Target(str(aggregate.tenant), None, demander)
+
+
+def lineage(load: Loader, tenant: str) -> tuple[str, ...]:
+    """The bureau, then its ancestors up to the province (read from the tenants' aggregates: a
+    prepare step's view of the tree)."""
+    chain: list[str] = []
+    current: str | None = tenant
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = load(Tenant, tenant_id(current)).parent
+    return tuple(chain)
