@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     dll = dls.add_parser("list", help="列出某单位公开（及已撤回）的信息")
     dll.add_argument("--tenant", required=True)
     dll.add_argument("--year", type=int, default=None)
+    ap = sub.add_parser("api", help="只运行 HTTP API（多实例部署；需要 DATABASE_URL）")
+    ap.add_argument("--host")
+    ap.add_argument("--port", type=int)
+    ap.add_argument("--workers", type=int)
     u = sub.add_parser("up", help="启动平台（内置 PostgreSQL 与 NATS），载入演示数据")
     u.add_argument("--no-demo", action="store_true", help="不载入演示数据")
     u.add_argument("--once", action="store_true", help="载入后立即退出（用于检查）")
@@ -235,6 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_token(
                 args.tenant, args.user, args.roles, args.evaluations, args.hours, args.engagement
             )
+        if args.command == "api":
+            from services.commands.serve import main as serve_main
+
+            flags = (("--host", args.host), ("--port", args.port), ("--workers", args.workers))
+            return serve_main([f"{k}={v}" for k, v in flags if v is not None])
         if args.command == "up":
             from services.commands.up import cmd_up
 

@@ -22,6 +22,8 @@ from services.runtime.settings import Settings
 
 
 def signing_key_path(settings: Settings) -> Path:
+    if settings.signing_key is not None:
+        return settings.signing_key
     return settings.data_dir / "integrity" / "signing-key.pem"
 
 

@@ -16,6 +16,7 @@ from projections.integrity.checkpoints import load_or_create_key
 from services.commands.projections import signing_key_path
 from services.compose import install_event_log
 from services.relay import contracts
+from services.relay.jetstream import StreamSettings
 from services.relay.permissions import password_variable, server_config
 from services.relay.relay import Relay
 from services.relay.subscribe import subscribe
@@ -33,7 +34,13 @@ def start_relay(
     key = load_or_create_key(signing_key_path(settings))
 
     def follow() -> None:
-        relay = Relay(database_url, nats_url, key, on_tenants=server.allow if server is not None else None)
+        relay = Relay(
+            database_url,
+            nats_url,
+            key,
+            stream=StreamSettings(replicas=settings.stream_replicas),
+            on_tenants=server.allow if server is not None else None,
+        )
         try:
             asyncio.run(relay.run(stop.is_set))
         finally:

@@ -61,7 +61,8 @@ class StreamSettings:
 
 
 async def ensure_stream(js: JetStreamContext, settings: StreamSettings) -> None:
-    """Create the stream, or bring an existing one to the configured retention and window."""
+    """Create the stream, or bring an existing one to the configured retention, window and replicas
+    (a cluster scales a stream's replicas in place)."""
     config = settings.config()
     try:
         info = await js.stream_info(settings.name)
@@ -69,11 +70,12 @@ async def ensure_stream(js: JetStreamContext, settings: StreamSettings) -> None:
         await js.add_stream(config)
         return
     have = info.config
-    if (have.max_age, have.max_msgs, have.duplicate_window, have.subjects) != (
+    if (have.max_age, have.max_msgs, have.duplicate_window, have.subjects, have.num_replicas) != (
         config.max_age,
         config.max_msgs,
         config.duplicate_window,
         config.subjects,
+        config.num_replicas,
     ):
         await js.update_stream(config)
 

@@ -99,6 +99,10 @@ class Settings:
     s3_access_key: str | None = None  # None: the SDK's own chain (instance role, ~/.aws)
     s3_secret_key: str | None = None
     s3_prefix: str = "evidence/"
+    # beyond one machine (deploy/README.md): the JetStream stream's replicas (3 on a NATS cluster)
+    # and the integrity signing key shared by every relay replica (None: data_dir/integrity)
+    stream_replicas: int = 1
+    signing_key: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -133,6 +137,8 @@ class Settings:
             s3_access_key=env.get("JIXIAO_S3_ACCESS_KEY") or None,
             s3_secret_key=env.get("JIXIAO_S3_SECRET_KEY") or None,
             s3_prefix=env.get("JIXIAO_S3_PREFIX", "evidence/"),
+            stream_replicas=_int(env, "JIXIAO_STREAM_REPLICAS", 1, high=5),
+            signing_key=Path(env["JIXIAO_SIGNING_KEY"]) if env.get("JIXIAO_SIGNING_KEY") else None,
         )
 
     @property
@@ -182,4 +188,6 @@ VARIABLES = (
     "JIXIAO_S3_ACCESS_KEY",
     "JIXIAO_S3_SECRET_KEY",
     "JIXIAO_S3_PREFIX",
+    "JIXIAO_STREAM_REPLICAS",
+    "JIXIAO_SIGNING_KEY",
 )
