@@ -199,7 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from services.commands import projections as pc
 
             if args.command == "verify":
-                return pc.cmd_verify(args.tenant, args.checkpoint)
+                from services.commands.verify import cmd_verify
+
+                return cmd_verify(args.tenant, args.checkpoint)
             if args.command == "checkpoints":
                 return pc.cmd_export(args.file)
             if args.action == "status":

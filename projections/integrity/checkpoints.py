@@ -58,7 +58,12 @@ def load_or_create_key(path: Path) -> Ed25519PrivateKey:
     return key
 
 
-def _raw(public: Ed25519PublicKey) -> str:
+def claim(tenant: str, position: int, count: int, chain_hash_hex: str) -> bytes:
+    """What a published checkpoint's signature covers (``docs/events.md``, integrity.checkpoint)."""
+    return f"jixiao-checkpoint:v1:{tenant}:{position}:{count}:{chain_hash_hex}".encode()
+
+
+def raw_public_key(public: Ed25519PublicKey) -> str:
     return base64.b64encode(
         public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     ).decode()
@@ -77,7 +82,7 @@ def export(conn: Connection[Any], key: Ed25519PrivateKey, path: Path) -> Checkpo
     unsigned = CheckpointFile(
         format="jixiao/checkpoints@1",
         exported_at=datetime.datetime.now(datetime.UTC),
-        public_key=_raw(key.public_key()),
+        public_key=raw_public_key(key.public_key()),
         checkpoints=latest_checkpoints(conn),
     )
     signature = base64.b64encode(key.sign(msgspec.json.encode(unsigned))).decode()
@@ -91,7 +96,7 @@ def read_verified(path: Path, trusted: Ed25519PublicKey) -> list[Checkpoint]:
         signed = msgspec.json.decode(path.read_bytes(), type=CheckpointFile)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError) as e:
         raise CheckpointError(f"无法读取检查点文件 {path}：{e}") from None
-    if signed.public_key != _raw(trusted):
+    if signed.public_key != raw_public_key(trusted):
         raise CheckpointError("检查点文件不是由受信任的密钥签名的")
     unsigned = msgspec.structs.replace(signed, signature="")
     try:

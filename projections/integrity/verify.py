@@ -6,8 +6,9 @@ Compares every stored event with the chain the integrity projection recorded:
 - an event whose hash belongs to another position → **reordered** (swapped);
 - an event whose hash matches nothing → **altered**;
 - event hashes all match but a chain hash does not → the **chain** itself was rewritten;
-- a signed, exported checkpoint that the events no longer reproduce → events and chain were
-  rewritten together (the attack the database alone cannot reveal).
+- a signed checkpoint (exported to a file, or published by the relay to NATS every second) that the
+  events no longer reproduce → events and chain were rewritten together, or events before it were
+  removed or added (the attacks the database alone cannot reveal).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ KIND_LABEL = {
     "reordered": "事件顺序被调换",
     "altered": "事件内容被修改",
     "chain_rewritten": "哈希链被改写",
-    "checkpoint_mismatch": "与已导出的签名检查点不符（事件与哈希链被一并改写）",
+    "checkpoint_mismatch": "与签名检查点不符（检查点之前的事件被改写、删除或插入，哈希链也被一并重算）",
 }
 
 
@@ -51,6 +52,7 @@ class Report:
     events: int
     chained: int
     findings: list[Finding]
+    uncovered: int = 0  # events after the newest checkpoint of their tenant (none given: every event)
 
     @property
     def ok(self) -> bool:
@@ -94,11 +96,19 @@ def verify(
             else:
                 findings.append(Finding("altered", p, in_chain[0]))
     findings += _chain_findings(chain, events)
-    findings += _checkpoint_findings(events, checkpoints)
+    by_tenant: dict[str, list[int]] = {}
+    for p in sorted(events):
+        by_tenant.setdefault(events[p][0], []).append(p)
+    findings += _checkpoint_findings(events, by_tenant, checkpoints)
     if tenant is not None:
         findings = [f for f in findings if f.tenant == tenant]
+        by_tenant = {tenant: by_tenant.get(tenant, [])}
     findings.sort(key=lambda f: f.position)
-    return Report(events=len(events), chained=len(chain), findings=findings)
+    newest: dict[str, int] = {}
+    for cp in checkpoints:
+        newest[cp.tenant] = max(newest.get(cp.tenant, 0), cp.position)
+    after = sum(len([p for p in ps if p > newest.get(t, 0)]) for t, ps in by_tenant.items())
+    return Report(events=len(events), chained=len(chain), findings=findings, uncovered=after)
 
 
 def _chain_findings(
@@ -119,13 +129,24 @@ def _chain_findings(
 
 
 def _checkpoint_findings(
-    events: dict[int, tuple[str, bytes]], checkpoints: Sequence[Checkpoint]
+    events: dict[int, tuple[str, bytes]], by_tenant: dict[str, list[int]], checkpoints: Sequence[Checkpoint]
 ) -> list[Finding]:
+    """Recompute each tenant's chain once, up to each of its checkpoints in order."""
     out: list[Finding] = []
+    mine: dict[str, list[Checkpoint]] = {}
     for cp in checkpoints:
-        h = GENESIS
-        for p in sorted(q for q, (t, _) in events.items() if t == cp.tenant and q <= cp.position):
-            h = link(h, p, events[p][1])
-        if h != cp.chain_hash:
-            out.append(Finding("checkpoint_mismatch", cp.position, cp.tenant, f"检查点签名于 {cp.at}"))
+        mine.setdefault(cp.tenant, []).append(cp)
+    for tenant, cps in mine.items():
+        positions = by_tenant.get(tenant, [])
+        h, i, count = GENESIS, 0, 0
+        for cp in sorted(cps, key=lambda c: c.position):
+            while i < len(positions) and positions[i] <= cp.position:
+                h, i, count = link(h, positions[i], events[positions[i]][1]), i + 1, count + 1
+            if h != cp.chain_hash or count != cp.count:
+                out.append(Finding("checkpoint_mismatch", cp.position, tenant, f"检查点签名于 {cp.at}"))
     return out
+
+
+def uncovered(report: Report, checkpoints: Sequence[Checkpoint]) -> int:
+    """Events that no given checkpoint covers yet (the report counted them against the same list)."""
+    return report.uncovered if checkpoints else report.events

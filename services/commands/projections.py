@@ -9,13 +9,9 @@ from pathlib import Path
 
 import psycopg
 
-from projections.integrity.checkpoints import CheckpointError, export, load_or_create_key, read_verified
-from projections.integrity.verify import verify
+from projections.integrity.checkpoints import export, load_or_create_key
 from projections.registry import NAMES
-from services.compose import build_application, install, projector
-from services.eventlog.stream import undecodable
-from services.evidence.check import check_blobs
-from services.evidence.config import object_store
+from services.compose import install, projector
 from services.relay import tracking as relay_tracking
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
@@ -105,62 +101,6 @@ def cmd_run(once: bool) -> int:
             for t in threads:
                 t.join(timeout=5)
     return 0
-
-
-def cmd_verify(tenant: str | None, checkpoint: Path | None) -> int:
-    settings = Settings.from_env()
-    with running_services(settings) as endpoints:
-        install(endpoints.database_url, settings)
-        try:
-            with projector(settings, endpoints.database_url, "integrity") as p:
-                p.catch_up()
-        except Exception:
-            with psycopg.connect(endpoints.database_url) as conn, conn.cursor() as cur:
-                bad = undecodable(cur)
-            if not bad:
-                raise
-            print(
-                f"✗ 完整性校验失败：{len(bad)} 条记录无法解码——不是平台写入的事件，是在追加约束之外写入或被改写的"
-            )
-            for position, topic, why in bad:
-                print(f"  · 位置 {position} 无法解码（{topic}：{why[:160]}）")
-            return 1
-        checkpoints = []
-        if checkpoint is not None:
-            key = load_or_create_key(signing_key_path(settings))
-            try:
-                checkpoints = read_verified(checkpoint, key.public_key())
-            except CheckpointError as e:
-                print(f"✗ {e}")
-                return 1
-        with psycopg.connect(endpoints.database_url) as conn:
-            report = verify(conn, tenant, checkpoints)
-            blobs = check_blobs(conn, object_store(settings), tenant)  # 佐证材料 files (docs/evidence.md)
-        app = build_application(endpoints.database_url)
-        try:
-            stale = app.log.stale_snapshots(tenant)
-        finally:
-            app.close()
-    for oid, version in stale:
-        print(f"✗ 快照与事件不符：{oid} 第 {version} 版（快照只是加速用的派生数据，可删除后由事件重建）")
-    for finding in blobs.findings:
-        print(f"✗ {finding}")
-    scope = f"单位 {tenant}" if tenant else "全部单位"
-    if report.ok and not stale and not blobs.findings:
-        print(
-            f"✓ 完整性校验通过（{scope}）：{report.events:,} 个事件，哈希链 {report.chained:,} 项"
-            + (f"，{len(checkpoints)} 个签名检查点一致" if checkpoints else "")
-            + (f"，{blobs.files:,} 个佐证材料文件完好" if blobs.files else "")
-        )
-        return 0
-    if report.ok:
-        if blobs.findings:
-            print(f"✗ 完整性校验失败（{scope}）：{len(blobs.findings)} 个佐证材料文件缺失或被修改")
-        return 1
-    print(f"✗ 完整性校验失败（{scope}）：第一处问题 —— {report.findings[0]}")
-    for f in report.findings[1:20]:
-        print(f"  · {f}")
-    return 1
 
 
 def cmd_export(path: Path) -> int:

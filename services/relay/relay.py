@@ -31,6 +31,7 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck
 
 from projections.integrity.checkpoints import SCHEMA as INTEGRITY
+from projections.integrity.checkpoints import claim
 from services.eventlog.stream import CHANNEL, read_rows
 from services.relay import contracts, tracking
 from services.relay.jetstream import (
@@ -262,19 +263,25 @@ class Relay:
         return out
 
     def _checkpoints(self, sent: Cursor) -> list[Outgoing]:
-        """Integrity checkpoints not yet published, for events already sent (so they follow them)."""
+        """Integrity checkpoints not yet published, for events already sent (so they follow them):
+        the projection's periodic ones and every tenant's chain head that moved since the last
+        round — so the signed record outside the database is never more than a round behind."""
         try:
             rows = self.reader.execute(
                 f"SELECT tenant, position, count, chain_hash, at FROM {INTEGRITY}.checkpoints "
-                "WHERE position > %s AND position <= %s ORDER BY position",
-                (sent.checkpoint_position, sent.position),
+                "WHERE position > %(after)s AND position <= %(upto)s "
+                f"UNION SELECT tenant, position, count, chain_hash, now() FROM {INTEGRITY}.heads "
+                "WHERE position > %(after)s AND position <= %(upto)s ORDER BY 2",
+                {"after": sent.checkpoint_position, "upto": sent.position},
             ).fetchall()
         except psycopg.errors.UndefinedTable:  # the integrity projection has not started yet
             return []
+        rows = sorted(
+            {(r[0], r[1]): r for r in rows}.values(), key=lambda r: int(r[1])
+        )  # a head may be a checkpoint
         out = []
         for tenant, position, count, chain_hash, at in rows:
             chain = bytes(chain_hash).hex()
-            claim = f"jixiao-checkpoint:v1:{tenant}:{position}:{count}:{chain}".encode()
             path = list(self.translator.tree.path(tenant))
             message = contracts.CheckpointMessage(
                 version=1,
@@ -285,7 +292,9 @@ class Relay:
                 payload=contracts.IntegrityCheckpoint(
                     count=count,
                     chain_hash=chain,
-                    signature=base64.b64encode(self._key.sign(claim)).decode(),
+                    signature=base64.b64encode(
+                        self._key.sign(claim(tenant, position, count, chain))
+                    ).decode(),
                     public_key=self._public,
                 ),
             )

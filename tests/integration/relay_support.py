@@ -46,9 +46,11 @@ def start_server(data_dir: Path, port: int | None = None) -> EmbeddedNats:
 
 
 @contextmanager
-def relay_thread(database_url: str, nats_url: str, **options: Any) -> Iterator[Relay]:
+def relay_thread(
+    database_url: str, nats_url: str, key: Ed25519PrivateKey | None = None, **options: Any
+) -> Iterator[Relay]:
     """The relay in a thread of its own with its own event loop, stopped on exit."""
-    relay = Relay(database_url, nats_url, Ed25519PrivateKey.generate(), **options)
+    relay = Relay(database_url, nats_url, key or Ed25519PrivateKey.generate(), **options)
     stop = threading.Event()
     errors: list[BaseException] = []
 

@@ -1,4 +1,5 @@
-"""The relay publishes the integrity projection's checkpoints, signed, after the events they cover;
+"""The relay publishes the integrity projection's checkpoints and each tenant's chain head, signed,
+after the events they cover;
 a tenant registered while the relay runs gets its NATS user at once (config rewritten, reloaded)."""
 
 from __future__ import annotations
@@ -66,6 +67,11 @@ def test_checkpoints_are_published_signed_after_their_events(
                 "SELECT tenant, position, count, chain_hash FROM rm_integrity.checkpoints"
             ).fetchall()
         assert len(rows) >= 6
+        with psycopg.connect(database_url) as conn:  # every tenant's chain head is signed too
+            rows += conn.execute(
+                "SELECT tenant, position, count, chain_hash FROM rm_integrity.heads"
+            ).fetchall()
+        rows = list({(r[0], r[1]): r for r in rows}.values())
         with relay_thread(database_url, server.url):
             assert wait_until(lambda: relayed_position(database_url) == max(event_positions(database_url)))
             messages: list[tuple[int, dict[str, object]]] = []
