@@ -6,7 +6,7 @@
 #
 # The default command serves the HTTP API alone; the other roles run the same image with another
 # command: `jixiao projections run`, `jixiao relay run`, `jixiao reactions run`, `jixiao monitor check`.
-# Checked offline by tests/unit/test_deploy_manifests.py (non-root USER, HEALTHCHECK, pinned base).
+# Checked offline by tests/unit/test_deploy_compose.py (non-root USER, HEALTHCHECK, pinned base).
 
 ARG PYTHON_IMAGE=python:3.11.14-slim-bookworm
 

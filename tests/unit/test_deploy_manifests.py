@@ -1,26 +1,23 @@
-"""The packaging (Dockerfile, deploy/compose/, deploy/k8s/) checked offline, without a cluster.
+"""The Kubernetes manifests (deploy/k8s/) and the NATS configurations checked offline, without a cluster.
 
-- Kubernetes: the kustomizations are built by a small loader below (kustomize is not installed):
-  ``resources`` recursively, ``configMapGenerator``, ``namespace``, ``images`` and ``replicas``; any
-  other kustomization field fails the test rather than being ignored. Every built object of the
-  core API is validated against the Kubernetes OpenAPI schemas that ``kubernetes-validate`` ships
-  (strict: unknown fields fail). CloudNativePG's ``Cluster`` and ``ScheduledBackup`` are not in
-  those schemas: they are checked against the small JSON schema ``CNPG_SCHEMAS`` below (the fields
-  these manifests use, written from the operator's API reference for 1.25; unknown fields fail),
-  plus the facts that matter (3 instances, synchronous standbys, a backup store, a schedule).
-- Cross-references: selectors, ports, Secrets and ConfigMaps, probes, non-root, pinned images,
-  network policies, NATS routes, and every environment variable is one the platform reads.
-- Compose: the same facts on the parsed file; ``docker compose config -q`` where a compose client
-  exists (that check alone is skipped otherwise). NATS configurations: ``nats-server -t``.
-- Dockerfile: pinned base, non-root USER, HEALTHCHECK on /healthz.
+- The kustomizations are built by the small loader in ``tests/deploy_support.py`` (kustomize is
+  not installed; any kustomization field it does not implement fails rather than being ignored).
+  Every built object of the core API is validated against the Kubernetes OpenAPI schemas that
+  ``kubernetes-validate`` ships (strict: unknown fields fail). CloudNativePG's ``Cluster`` and
+  ``ScheduledBackup`` are not in those schemas: they are checked against the small JSON schema
+  ``CNPG_SCHEMAS`` below (the fields these manifests use, written from the operator's API reference
+  for 1.25; unknown fields fail), plus the facts that matter (3 instances, synchronous standbys, a
+  backup store, a schedule).
+- Cross-references: Service and PDB selectors and ports, Secrets and ConfigMaps, probes, non-root,
+  pinned images, network policies, NATS routes, and every environment variable is one the
+  platform reads.
+- The NATS configurations of Kubernetes and compose pass ``nats-server -t`` (the binary the
+  project installs). Compose and the Dockerfile: ``test_deploy_compose.py``.
 """
 
 from __future__ import annotations
 
-import copy
 import os
-import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -28,17 +25,27 @@ from typing import Any
 import jsonschema
 import kubernetes_validate
 import pytest
-import yaml
 
 from services.runtime.nats import find_binary
 from services.runtime.settings import VARIABLES
+from tests.deploy_support import (
+    COMPOSE,
+    K8S,
+    KUSTOMIZATIONS,
+    NATS_ROUTE,
+    PASSWORD_VARIABLE,
+    build,
+    component,
+    containers,
+    jixiao_workloads,
+    named,
+    pinned,
+    pod_labels,
+    pod_specs,
+    workloads,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-K8S = DEPLOY / "k8s"
-COMPOSE = DEPLOY / "compose"
 K8S_VERSION = "1.33.0"  # one of the versions kubernetes-validate ships
-KUSTOMIZATIONS = [K8S / "base", K8S / "overlays" / "province-example"]
 
 # Secrets the manifests refer to and do not contain: created by the operator or by the installer
 # (deploy/k8s/README.md names each one; test_external_secrets_are_documented checks it)
@@ -51,102 +58,7 @@ EXTERNAL_SECRETS = {
 }
 # variables the manifests set that the platform does not read itself
 OTHER_VARIABLES = {"POD_NAME", "NATS_SERVER_NAME"}
-PASSWORD_VARIABLE = re.compile(r"JIXIAO_NATS_PASSWORD_[A-Z0-9]+")
 ROLES = {"api": 2, "projector": 2, "relay": 2, "reactions": 1}  # Deployment component → at least
-
-
-# ---------------------------------------------------------------- a minimal kustomize
-KNOWN_FIELDS = {
-    "apiVersion",
-    "kind",
-    "namespace",
-    "resources",
-    "configMapGenerator",
-    "generatorOptions",
-    "images",
-    "replicas",
-}
-
-
-def pod_specs(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    spec = obj.get("spec", {})
-    if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
-        return [spec["template"]["spec"]]
-    if obj["kind"] == "CronJob":
-        return [spec["jobTemplate"]["spec"]["template"]["spec"]]
-    return []
-
-
-def pod_labels(obj: dict[str, Any]) -> dict[str, str]:
-    if obj["kind"] == "CronJob":
-        return obj["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
-    return obj["spec"]["template"]["metadata"]["labels"]
-
-
-def containers(obj: dict[str, Any]) -> list[dict[str, Any]]:
-    return [c for spec in pod_specs(obj) for c in spec.get("initContainers", []) + spec["containers"]]
-
-
-def _split_image(image: str) -> tuple[str, str | None]:
-    if "@" in image:
-        return image.split("@", 1)[0], None
-    name, sep, tag = image.rpartition(":")
-    if sep and "/" not in tag:
-        return name, tag
-    return image, None
-
-
-def pinned(image: str) -> bool:
-    """A digest, or a tag naming a release (``16.10-bookworm``, ``2.15.1-alpine``), not ``latest`` or ``16``."""
-    tag = _split_image(image)[1]
-    return "@sha256:" in image or (tag is not None and re.match(r"v?\d+\.\d+", tag) is not None)
-
-
-def build(directory: Path) -> list[dict[str, Any]]:
-    """What ``kustomize build directory`` gives, for the fields these manifests use."""
-    path = directory / "kustomization.yaml"
-    assert path.is_file(), f"{directory} has no kustomization.yaml"
-    k = yaml.safe_load(path.read_text())
-    unknown = set(k) - KNOWN_FIELDS
-    assert not unknown, f"{path}: fields this loader does not implement: {sorted(unknown)}"
-    objects: list[dict[str, Any]] = []
-    for entry in k.get("resources", []):
-        target = (directory / entry).resolve()
-        assert target.exists(), f"{path} lists {entry}, which does not exist"
-        if target.is_dir():
-            objects += build(target)
-        else:
-            objects += [o for o in yaml.safe_load_all(target.read_text()) if o is not None]
-    hashed = not k.get("generatorOptions", {}).get("disableNameSuffixHash", False)
-    assert not (hashed and k.get("configMapGenerator")), (
-        f"{path}: name suffix hashes are not implemented here"
-    )
-    for gen in k.get("configMapGenerator", []):
-        data: dict[str, str] = {}
-        for item in gen.get("files", []):
-            key, _, rel = item.rpartition("=") if "=" in item else ("", "", item)
-            source = directory / rel
-            assert source.is_file(), f"{path}: configMapGenerator file {rel} does not exist"
-            data[key or source.name] = source.read_text()
-        for literal in gen.get("literals", []):
-            key, _, value = literal.partition("=")
-            data[key] = value
-        objects.append(
-            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": gen["name"]}, "data": data}
-        )
-    objects = copy.deepcopy(objects)
-    for obj in objects:
-        if "namespace" in k:
-            obj["metadata"]["namespace"] = k["namespace"]
-        for c in containers(obj):
-            name, tag = _split_image(c["image"])
-            for rule in k.get("images", []):
-                if rule["name"] == name:
-                    c["image"] = f"{rule.get('newName', name)}:{rule.get('newTag', tag)}"
-        for rule in k.get("replicas", []):
-            if obj["metadata"]["name"] == rule["name"] and "replicas" in obj.get("spec", {}):
-                obj["spec"]["replicas"] = rule["count"]
-    return objects
 
 
 @pytest.fixture(scope="module", params=KUSTOMIZATIONS, ids=lambda p: p.name)
@@ -154,26 +66,19 @@ def built(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
     return build(request.param)
 
 
-def named(objects: list[dict[str, Any]], kind: str) -> dict[str, dict[str, Any]]:
-    return {o["metadata"]["name"]: o for o in objects if o["kind"] == kind}
-
-
-def workloads(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [o for o in objects if pod_specs(o)]
-
-
-def component(obj: dict[str, Any]) -> str | None:
-    return pod_labels(obj).get("app.kubernetes.io/component")
-
-
-def jixiao_workloads(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [o for o in workloads(objects) if pod_labels(o).get("app.kubernetes.io/name") == "jixiao"]
-
-
 def test_loader_refuses_a_missing_resource(tmp_path: Path) -> None:
     (tmp_path / "kustomization.yaml").write_text("resources: [gone.yaml]\n")
     with pytest.raises(AssertionError, match="does not exist"):
         build(tmp_path)
+
+
+def test_overlay_sets_namespace_image_and_replicas() -> None:
+    objects = build(K8S / "overlays" / "province-example")
+    assert {o["metadata"]["namespace"] for o in objects} == {"jixiao-360000"}
+    images = {c["image"] for w in jixiao_workloads(objects) for c in containers(w)}
+    assert images == {"registry.jx.example.gov.cn/jixiao/jixiao:0.1.0"}
+    assert named(objects, "Deployment")["jixiao-api"]["spec"]["replicas"] == 3
+    assert named(build(K8S / "base"), "Deployment")["jixiao-api"]["spec"]["replicas"] == 2
 
 
 # ---------------------------------------------------------------- schemas
@@ -431,9 +336,6 @@ def test_network_policies(built: list[dict[str, Any]]) -> None:
     assert any("from" not in r for r in allowed(nats, "ingress", 4222)), "downstream clients on 4222"
 
 
-NATS_ROUTE = re.compile(r"nats-route://([\w.-]+):6222")
-
-
 def test_nats_statefulset_forms_a_cluster(built: list[dict[str, Any]]) -> None:
     (sts,) = named(built, "StatefulSet").values()
     assert sts["spec"]["replicas"] == 3
@@ -478,165 +380,3 @@ def test_nats_accounts_are_the_generated_format() -> None:
         text = path.read_text()
         assert text.startswith("# generated by jixiao (services/relay/permissions.py)"), path
         assert '"user": "jixiao"' in text and "$JIXIAO_NATS_PASSWORD_JIXIAO" in text, path
-
-
-# ---------------------------------------------------------------- compose
-@pytest.fixture(scope="module")
-def compose() -> dict[str, Any]:
-    return yaml.safe_load((COMPOSE / "compose.yaml").read_text())  # anchors and merge keys resolved
-
-
-def _role(service: dict[str, Any]) -> str | None:
-    command = service.get("command")
-    return (
-        command[0] if isinstance(command, list) and service.get("image", "").startswith("jixiao:") else None
-    )
-
-
-def _healthy(service: dict[str, Any]) -> bool:
-    check = service.get("healthcheck")
-    return bool(check) and not check.get("disable") and bool(check.get("test"))
-
-
-def test_compose_images_are_pinned(compose: dict[str, Any]) -> None:
-    for name, service in compose["services"].items():
-        assert pinned(service["image"]), f"{name}: image {service['image']} not pinned to a release"
-
-
-def test_compose_services_are_healthy_or_wait_for_health(compose: dict[str, Any]) -> None:
-    services = compose["services"]
-    for name, service in services.items():
-        waits = [
-            dep
-            for dep, cond in (service.get("depends_on") or {}).items()
-            if cond.get("condition") == "service_healthy" and _healthy(services[dep])
-        ]
-        assert _healthy(service) or waits, f"{name} has no healthcheck and waits for no healthy service"
-        for dep in service.get("depends_on") or {}:
-            assert dep in services, f"{name} depends on unknown service {dep}"
-
-
-def test_compose_roles_and_replicas(compose: dict[str, Any]) -> None:
-    services = compose["services"]
-    roles: dict[str, list[str]] = {}
-    for name, service in services.items():
-        role = _role(service)
-        if role:
-            roles.setdefault(role, []).append(name)
-    assert len(roles["api"]) >= 2 and len(roles["relay"]) >= 2 and len(roles["projections"]) >= 2
-    assert roles["reactions"] and roles["monitor"]
-    for name in roles["api"]:
-        check = " ".join(services[name]["healthcheck"]["test"])
-        assert "/healthz" in check, name
-    for names in roles.values():
-        for name in names:
-            env = services[name]["environment"]
-            assert {"DATABASE_URL", "NATS_URL"} <= set(env), name
-            for key in env:
-                assert key in VARIABLES or PASSWORD_VARIABLE.fullmatch(key), f"{name}: {key}"
-    for name in roles["relay"]:
-        env = services[name]["environment"]
-        assert env["JIXIAO_STREAM_REPLICAS"] == "3" and env["JIXIAO_SIGNING_KEY"].startswith("/run/secrets/")
-    lb = (COMPOSE / "haproxy" / "haproxy.cfg").read_text()
-    assert set(re.findall(r"^\s*server \S+ ([\w-]+):8000", lb, re.M)) == set(roles["api"])
-    assert re.search(r"http-check send meth GET uri /readyz", lb)
-
-
-def test_compose_nats_cluster(compose: dict[str, Any]) -> None:
-    services = compose["services"]
-    nats = {n: s for n, s in services.items() if s["image"].startswith("nats:")}
-    assert len(nats) == 3
-    config = (COMPOSE / "nats" / "cluster.conf").read_text()
-    assert set(NATS_ROUTE.findall(config)) == set(nats), "every server routes to all three"
-    assert {s["environment"]["NATS_SERVER_NAME"] for s in nats.values()} == set(nats), "one name each"
-    for name, s in nats.items():
-        assert "nats" in s["networks"]["default"]["aliases"], name
-        assert any(v.endswith(":/data") for v in s["volumes"]), f"{name}: JetStream on a volume"
-    url = services["relay-1"]["environment"]["NATS_URL"]
-    assert re.fullmatch(r"nats://jixiao:\$\{[^}]+\}@nats:4222", url), url
-
-
-def test_compose_env_example_defines_every_variable() -> None:
-    text = (COMPOSE / "compose.yaml").read_text()
-    needed = set(re.findall(r"\$\{(\w+):\?", text))
-    example = dict(
-        line.split("=", 1)
-        for line in (COMPOSE / ".env.example").read_text().splitlines()
-        if "=" in line and line[0] != "#"
-    )
-    assert needed and needed <= set(example), needed - set(example)
-
-
-def _compose_client() -> list[str] | None:
-    for client in (["docker", "compose"], ["docker-compose"]):
-        if shutil.which(client[0]) is None:
-            continue
-        ok = subprocess.run([*client, "version"], capture_output=True, timeout=60).returncode == 0
-        if ok:
-            return client
-    return None
-
-
-def test_docker_compose_config_accepts_the_file() -> None:
-    client = _compose_client()
-    if client is None:
-        pytest.skip(
-            "no compose client (docker compose plugin or docker-compose): the file's own checks above ran"
-        )
-    result = subprocess.run(
-        [*client, "--env-file", ".env.example", "-f", "compose.yaml", "config", "-q"],
-        cwd=COMPOSE,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-
-
-# ---------------------------------------------------------------- Dockerfile
-def _instructions() -> list[tuple[str, str]]:
-    text = (ROOT / "Dockerfile").read_text()
-    lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
-    joined = re.sub(r"\\\n", " ", "\n".join(lines))
-    return [(m[1].upper(), m[2].strip()) for m in re.finditer(r"^\s*(\w+)\s+(.*)$", joined, re.M)]
-
-
-def test_dockerfile_is_pinned_non_root_and_checks_health() -> None:
-    steps = _instructions()
-    args = dict(
-        re.match(r"(\w+)=(\S+)", value).groups() for key, value in steps if key == "ARG" and "=" in value
-    )
-    stages = [i for i, (key, _) in enumerate(steps) if key == "FROM"]
-    assert stages
-    for i in stages:
-        image = re.sub(r"\$\{(\w+)\}", lambda m: args[m[1]], steps[i][1].split()[0])
-        assert re.fullmatch(r"python:3\.11\.\d+-slim(-\w+)?", image), f"base image {image} not pinned"
-    final = steps[stages[-1] :]
-    users = [value for key, value in final if key == "USER"]
-    assert users and users[-1].split(":")[0] not in ("root", "0"), "the final stage runs as root"
-    health = [value for key, value in final if key == "HEALTHCHECK"]
-    assert health and "/healthz" in health[-1] and "8000" in health[-1]
-    assert ("EXPOSE", "8000") in final
-    assert any(key == "RUN" and "pip install ." in value for key, value in steps)
-    entry = [value for key, value in final if key == "ENTRYPOINT"]
-    assert entry == ['["jixiao"]']
-
-
-def test_dockerignore_keeps_the_context_to_the_sources() -> None:
-    rules = [r for r in (ROOT / ".dockerignore").read_text().splitlines() if r and not r.startswith("#")]
-    assert rules[0] == "*", "everything is excluded first"
-    allowed = {r[1:].rstrip("/") for r in rules if r.startswith("!")}
-    copied = set()
-    for key, value in _instructions():
-        if key == "COPY" and "--from" not in value:
-            copied |= set(value.split()[:-1])
-    assert copied and copied <= allowed, copied - allowed
-    for path in copied:
-        assert (ROOT / path).exists(), path
-
-
-def test_deploy_readme_has_the_packaging_section() -> None:
-    text = (DEPLOY / "README.md").read_text()
-    assert "## Packaging: image, compose, Kubernetes" in text
-    for part in ("docker build", "docker compose", "kubectl apply -k", "/readyz", "test_deploy_manifests.py"):
-        assert part in text, part
