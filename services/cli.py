@@ -93,6 +93,23 @@ def _parser() -> argparse.ArgumentParser:
     nco.add_argument("--out", type=Path, default=None)
     nco.add_argument("--store-dir", default="/data/jetstream")
     nco.add_argument("--port", type=int, default=4222)
+    nco.add_argument("--server-name", default=None, help="服务器名（集群成员必填，如 n1）")
+    nco.add_argument("--cluster-name", default=None, help="集群名，如 jixiao-360000")
+    nco.add_argument("--cluster-port", type=int, default=6222)
+    nco.add_argument("--route", action="append", default=[], help="其他集群成员 nats://主机:6222（可重复）")
+    nco.add_argument("--province", default=None, help="本省代码（JetStream 域 p<代码>，叶节点用户）")
+    nco.add_argument("--domain", default=None, help="JetStream 域（默认 p<省代码>）")
+    nco.add_argument("--national-url", default=None, help="国家级服务器叶节点地址 nats://主机:7422")
+    nnc = ncs.add_parser("national-config", help="国家级服务器配置（各省以叶节点接入）")
+    nnc.add_argument("--province", action="append", required=True, help="省级代码（可重复）")
+    nnc.add_argument("--out", type=Path, default=None)
+    nnc.add_argument("--store-dir", default="/data/jetstream")
+    nnc.add_argument("--port", type=int, default=4222)
+    nnc.add_argument("--leafnode-port", type=int, default=7422)
+    nnc.add_argument("--server-name", default="national")
+    nns = ncs.add_parser("national", help="在国家级服务器上创建各省的汇集流（NATS_URL）")
+    nns.add_argument("--province", action="append", required=True, help="省级代码[=JetStream 域]（可重复）")
+    nns.add_argument("--replicas", type=int, default=1)
     tk = sub.add_parser("token", help="签发 API 令牌（管理员，在服务器上执行）")
     tks = tk.add_subparsers(dest="action", required=True)
     ti = tks.add_parser("issue", help="签发一个令牌并打印")
@@ -227,16 +244,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.action == "publish":
                 return tc.cmd_template_publish(args.file, args.tenant, args.year, args.based_on, args.reason)
             return tc.cmd_template_list(args.tenant, args.year)
-        if args.command in ("relay", "subscribe", "schema", "nats"):
+        if args.command == "nats":
+            from services.commands import nats_config as nt
+
+            if args.action == "national-config":
+                return nt.cmd_national_config(args)
+            if args.action == "national":
+                return nt.cmd_national_streams(args)
+            return nt.cmd_nats_config(args)
+        if args.command in ("relay", "subscribe", "schema"):
             from services.commands import relay as rc
 
             if args.command == "relay":
                 return rc.cmd_relay_run()
             if args.command == "subscribe":
                 return rc.cmd_subscribe(args.tenant, args.from_position, args.since, args.count)
-            if args.command == "schema":
-                return rc.cmd_schema_events()
-            return rc.cmd_nats_config(args.out, args.store_dir, args.port)
+            return rc.cmd_schema_events()
         if args.command == "token":
             return cmd_token(
                 args.tenant, args.user, args.roles, args.evaluations, args.hours, args.engagement

@@ -1,4 +1,4 @@
-"""``jixiao relay run``, ``jixiao subscribe``, ``jixiao schema events``, ``jixiao nats config``."""
+"""``jixiao relay run``, ``jixiao subscribe``, ``jixiao schema events`` (``jixiao nats``: ``nats_config.py``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ import datetime
 import json
 import sys
 import threading
-from pathlib import Path
-
-import psycopg
 
 from domain.errors import DomainError
 from projections.integrity.checkpoints import load_or_create_key
@@ -17,10 +14,8 @@ from services.commands.projections import signing_key_path
 from services.compose import install_event_log
 from services.relay import contracts
 from services.relay.jetstream import StreamSettings
-from services.relay.permissions import password_variable, server_config
 from services.relay.relay import Relay
 from services.relay.subscribe import subscribe
-from services.relay.tenancy import registered_paths
 from services.runtime.nats import EmbeddedNats
 from services.runtime.services import running_services
 from services.runtime.settings import Settings
@@ -105,20 +100,4 @@ def cmd_subscribe(tenant: str, from_position: int | None, since: str | None, cou
 
 def cmd_schema_events() -> int:
     print(json.dumps(contracts.schemas(), ensure_ascii=False, indent=2))
-    return 0
-
-
-def cmd_nats_config(out: Path | None, store_dir: str, port: int) -> int:
-    """A server configuration for every registered tenant; passwords come from the server's
-    environment (``$JIXIAO_NATS_PASSWORD_<USER>``), so the file itself holds no secret."""
-    with running_services(Settings.from_env()) as endpoints:
-        install_event_log(endpoints.database_url)
-        with psycopg.connect(endpoints.database_url, autocommit=True) as conn:
-            tenants = registered_paths(conn)
-    text = server_config(tenants, password_variable, store_dir=store_dir, host="0.0.0.0", port=port)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        out.write_text(text)
-        print(f"已写入 {out}：{len(tenants)} 个单位的下游用户", file=sys.stderr)
     return 0

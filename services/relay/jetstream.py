@@ -35,6 +35,14 @@ EXPECTED_LAST = "Nats-Expected-Last-Sequence"
 DAY = 86_400.0
 
 
+def server_urls(url: str) -> list[str]:
+    """``NATS_URL`` may name every server of a cluster, comma-separated (each with its credentials)."""
+    urls = [u.strip() for u in url.split(",") if u.strip()]
+    if not urls:
+        raise ValueError("NATS_URL 为空")
+    return urls
+
+
 @dataclass(frozen=True)
 class StreamSettings:
     """Retention by age (and optionally count); the duplicate window bounds JetStream's memory of ids."""

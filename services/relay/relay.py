@@ -46,6 +46,7 @@ from services.relay.jetstream import (
     StreamSettings,
     ensure_stream,
     resume_point,
+    server_urls,
 )
 from services.relay.subjects import TenantTree, checkpoint_subject
 from services.relay.tenancy import parent_of
@@ -89,6 +90,7 @@ class Relay:
         self.published = 0
         self.failures = 0
         self._committed: Cursor | None = None
+        self._server = 0  # index in NATS_URL of the server connected last
 
     def _connect(self) -> None:
         self.db = psycopg.connect(self.database_url, autocommit=True)  # the lock and the tracking row
@@ -144,19 +146,7 @@ class Relay:
         async def quiet(e: Exception) -> None:
             log.debug("NATS: %s", e)
 
-        # no client-side reconnect: messages buffered across a reconnect could overtake lost ones
-        # (max_reconnect_attempts=0 would make nats-py wait forever for a server that is down)
-        nc = await asyncio.wait_for(
-            nats.connect(
-                self.nats_url,
-                allow_reconnect=False,
-                connect_timeout=2,
-                max_reconnect_attempts=1,
-                reconnect_time_wait=0.05,
-                error_cb=quiet,
-            ),
-            timeout=5,
-        )
+        nc = await self._connect_any(quiet)
         try:
             js = nc.jetstream(timeout=self.ack_timeout, publish_async_max_pending=self.window + 1)
             await ensure_stream(js, self.stream)
@@ -171,6 +161,35 @@ class Relay:
         finally:
             with contextlib.suppress(Exception):
                 await nc.close()
+
+    async def _connect_any(self, error_cb: Callable[[Exception], Any]) -> Client:
+        """The first server of ``NATS_URL`` that answers, starting with the one that answered last
+        (a cluster: any member serves the stream, wherever its leader is)."""
+        urls = server_urls(self.nats_url)
+        failure: Exception | None = None
+        for i in range(len(urls)):
+            at = (self._server + i) % len(urls)
+            try:
+                # no client-side reconnect: messages buffered across a reconnect could overtake lost
+                # ones (max_reconnect_attempts=0 would make nats-py wait forever for a server that is down)
+                nc = await asyncio.wait_for(
+                    nats.connect(
+                        urls[at],
+                        allow_reconnect=False,
+                        connect_timeout=2,
+                        max_reconnect_attempts=1,
+                        reconnect_time_wait=0.05,
+                        error_cb=error_cb,
+                    ),
+                    timeout=5,
+                )
+            except Exception as e:  # down: try the next one
+                failure = e
+                continue
+            self._server = at
+            return nc
+        assert failure is not None
+        raise failure
 
     # ---- the pipeline ---------------------------------------------------------------------------
     async def _pump(
