@@ -35,6 +35,12 @@ EXPECTED_LAST = "Nats-Expected-Last-Sequence"
 DAY = 86_400.0
 
 
+def servers(nats_url: str) -> list[str]:
+    """``NATS_URL`` may name a cluster's servers comma-separated (``nats://u:p@a:4222,nats://u:p@b:4222``);
+    nats-py takes a list and would read such a string as one address."""
+    return [part.strip() for part in nats_url.split(",") if part.strip()]
+
+
 @dataclass(frozen=True)
 class StreamSettings:
     """Retention by age (and optionally count); the duplicate window bounds JetStream's memory of ids."""

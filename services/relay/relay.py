@@ -45,6 +45,7 @@ from services.relay.jetstream import (
     StreamSettings,
     ensure_stream,
     resume_point,
+    servers,
 )
 from services.relay.subjects import TenantTree, checkpoint_subject
 from services.relay.tenancy import parent_of
@@ -147,7 +148,7 @@ class Relay:
         # (max_reconnect_attempts=0 would make nats-py wait forever for a server that is down)
         nc = await asyncio.wait_for(
             nats.connect(
-                self.nats_url,
+                servers(self.nats_url),
                 allow_reconnect=False,
                 connect_timeout=2,
                 max_reconnect_attempts=1,

@@ -22,7 +22,7 @@ from nats.js.errors import NotFoundError
 from domain.errors import NotFound
 from services.eventlog.stream import head, oldest_after, read_batch
 from services.relay import tracking
-from services.relay.jetstream import POSITION, TYPE
+from services.relay.jetstream import POSITION, TYPE, servers
 from services.relay.permissions import STREAM
 from services.relay.subjects import UNKNOWN, TenantTree, subtree
 from services.relay.tenancy import parent_of
@@ -102,7 +102,7 @@ async def subscribe(
             raise NotFound(f"单位 {tenant} 未登记", code="tenant.not_found")
         path = tree.path(tenant)
         start = first_position_at(conn, since) if since is not None else from_position
-        nc = await nats.connect(nats_url)
+        nc = await nats.connect(servers(nats_url))
         try:
             js = nc.jetstream()
             config = ConsumerConfig(
