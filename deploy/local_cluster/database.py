@@ -225,7 +225,7 @@ def create_application_database(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_USER,)).fetchone():
-            conn.execute(f"CREATE ROLE {APP_USER} LOGIN PASSWORD '{APP_PASSWORD}'")
+            conn.execute(f"CREATE ROLE {APP_USER} LOGIN CREATEROLE PASSWORD '{APP_PASSWORD}'")
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'jixiao'").fetchone():
             conn.execute(f"CREATE DATABASE jixiao OWNER {APP_USER}")
 
