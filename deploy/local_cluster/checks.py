@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -71,11 +72,10 @@ def view_equals_rebuild(env: dict[str, str]) -> bool:
 
 async def _stream_positions(nats_url: str, head: int, timeout: float) -> list[int]:
     import nats
+    from nats.errors import Error as NatsError
     from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-    from services.relay.jetstream import POSITION, servers
-    from services.relay.permissions import STREAM
-    from services.relay.subjects import everything
+    from services.relay.jetstream import servers
 
     deadline = time.monotonic() + timeout
     nc = await nats.connect(servers(nats_url), connect_timeout=3)
@@ -85,26 +85,42 @@ async def _stream_positions(nats_url: str, head: int, timeout: float) -> list[in
             config = ConsumerConfig(
                 deliver_policy=DeliverPolicy.ALL, ack_policy=AckPolicy.NONE, headers_only=True
             )
-            sub = await js.pull_subscribe(everything(), stream=STREAM, config=config)
             found: list[int] = []
             try:
-                while True:
-                    try:
-                        batch = await sub.fetch(500, timeout=2)
-                    except TimeoutError:
-                        break
-                    for msg in batch:
-                        if msg.headers and POSITION in msg.headers:
-                            found.append(int(msg.headers[POSITION]))
-                    if batch and batch[-1].metadata.num_pending == 0:
-                        break
-            finally:
-                await sub.unsubscribe()
+                found = await _read_once(js, config, head)
+            except NatsError:  # a stream or consumer leader moving: read again
+                if time.monotonic() > deadline:
+                    raise
             if (found and found[-1] >= head) or time.monotonic() > deadline:
                 return found
             await asyncio.sleep(2)
     finally:
         await nc.close()
+
+
+async def _read_once(js: Any, config: Any, head: int) -> list[int]:
+    from services.relay.jetstream import POSITION
+    from services.relay.permissions import STREAM
+    from services.relay.subjects import CHECKPOINT_SUFFIX, everything
+
+    found: list[int] = []
+    sub = await js.pull_subscribe(everything(), stream=STREAM, config=config)
+    try:
+        while True:
+            try:
+                batch = await sub.fetch(500, timeout=2)
+            except TimeoutError:
+                return found
+            for msg in batch:
+                # a signed checkpoint carries the position it covers: not an event
+                checkpoint = msg.subject.endswith(f".{CHECKPOINT_SUFFIX}")
+                if msg.headers and POSITION in msg.headers and not checkpoint:
+                    found.append(int(msg.headers[POSITION]))
+            if batch and batch[-1].metadata.num_pending == 0:
+                return found
+    finally:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
 
 
 def stream_matches_log(env: dict[str, str], timeout: float = 120) -> tuple[bool, str]:
