@@ -139,7 +139,8 @@ class Faults:
         database.wait_for("a new leader", lambda: (database.leader() or old) != old, 120)
         database.start_patroni(self.procs, self.workdir, old)
         database.wait_for("three healthy members", database.healthy, 180)
-        return f"killed {old.short}, new leader {database.leader().short if database.leader() else '?'}"
+        new = database.leader()
+        return f"killed {old.short}, new leader {new.short if new else '?'}"
 
     def nats(self) -> str:
         host = nats_stream_leader()
