@@ -120,6 +120,7 @@ def patroni_conf(workdir: Path, host: Host) -> dict[str, Any]:
                         "wal_level": "replica",
                         "hot_standby": "on",
                         "wal_log_hints": "on",
+                        "max_connections": 500,  # 2 × (API pools, 12 projections, relay), rebuilds
                         "max_wal_senders": 10,
                         "max_replication_slots": 10,
                         "archive_mode": "on",

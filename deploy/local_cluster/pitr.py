@@ -71,7 +71,7 @@ def restore(workdir: Path, target: str) -> Path:
     run = workdir / "backup" / "run"
     (data / "postgresql.conf").write_text(
         f"port = {RESTORE_PORT}\nlisten_addresses = ''\nunix_socket_directories = '{run}'\n"
-        "archive_mode = off\nhot_standby = on\nmax_connections = 100\nmax_wal_senders = 10\n"
+        "archive_mode = off\nhot_standby = on\nmax_connections = 500\nmax_wal_senders = 10\n"
         "max_replication_slots = 10\nwal_level = replica\n"
     )
     (data / "pg_hba.conf").write_text("local all all trust\n")
