@@ -15,6 +15,7 @@ import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.relay.contracts import Message, decode
+from services.relay.jetstream import server_urls
 from services.relay.permissions import STREAM, consumer_names, downstream_user, inbox_prefix
 from services.relay.subjects import subtree
 
@@ -32,7 +33,7 @@ async def consume(
     user = downstream_user(tenant)
     durable = consumer_names(user)[0]
     # replies to this user's own inbox prefix: its permissions allow no other
-    nc = await nats.connect(nats_url, inbox_prefix=inbox_prefix(user))
+    nc = await nats.connect(server_urls(nats_url), inbox_prefix=inbox_prefix(user))
     try:
         js = nc.jetstream()
         sub = await js.pull_subscribe(

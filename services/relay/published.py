@@ -22,6 +22,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from projections.integrity.checkpoints import Checkpoint, claim, raw_public_key
 from services.relay import contracts
+from services.relay.jetstream import server_urls
 from services.relay.permissions import STREAM
 from services.relay.subjects import CHECKPOINT_SUFFIX, DEPTH, PREFIX
 
@@ -64,7 +65,8 @@ async def latest_published(nats_url: str, trusted: Ed25519PublicKey, *, timeout:
     """Each tenant's newest checkpoint in the stream (JetStream keeps the last one per subject
     reachable in one ordered pass: ``DeliverPolicy.LAST_PER_SUBJECT``)."""
     nc = await asyncio.wait_for(  # nats-py keeps trying a server that is down, even without reconnects
-        nats.connect(nats_url, connect_timeout=timeout, allow_reconnect=False, error_cb=_quiet), timeout
+        nats.connect(server_urls(nats_url), connect_timeout=timeout, allow_reconnect=False, error_cb=_quiet),
+        timeout,
     )
     try:
         js = nc.jetstream(timeout=timeout)
