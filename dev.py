@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Bootstrap: ``python3 dev.py up`` starts the platform, ``python3 dev.py test`` runs every check.
 
+Also: ``python3 dev.py bench`` (benchmarks), ``python3 dev.py cluster [suite|up|pitr|failover|status|down]``
+(the local multi-host cluster and its failover suite, as root: ``deploy/local_cluster/README.md``).
+
 Needs only Python ≥ 3.11. Creates ``.venv`` and installs the project into it (again only
 when pyproject.toml changed), then runs the command inside it.
 """
@@ -95,12 +98,14 @@ def test(extra: list[str]) -> int:
 
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
-    if command not in ("up", "test", "bench"):
+    if command not in ("up", "test", "bench", "cluster"):
         print(__doc__)
         return 2
     ensure_installed()
     if command == "up":
         return run(BIN / "jixiao", "up", *rest)
+    if command == "cluster":  # deploy/local_cluster/README.md: root, about 10 minutes, not part of `test`
+        return run(BIN / "python", "-m", "deploy.local_cluster", *(rest or ["suite"]))
     if command == "bench":
         return run(BIN / "python", "-m", "pytest", "-m", "benchmark", "tests/benchmarks", "-s", "-q", *rest)
     return test(rest)

@@ -67,15 +67,34 @@ def status(workdir: Path) -> dict[str, object]:
     }
 
 
+def suite(workdir: Path, rate: float) -> int:
+    """Everything in one go (``python3 dev.py cluster``): a fresh cluster, the restore test, every
+    fault, then tear-down — the figures land in ``failover.json`` and ``pitr.json``."""
+    from deploy.local_cluster import failover, pitr
+
+    try:
+        up(workdir, "all")
+        restored = pitr.run(workdir)
+        survived = failover.run(workdir, [], rate)
+    finally:
+        netns.tear_down(workdir)
+    print(
+        f"集群套件：恢复测试 {'通过' if restored == 0 else '失败'}，故障测试 {'通过' if survived == 0 else '失败'}"
+    )
+    return restored or survived
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m deploy.local_cluster", description="local multi-host cluster")
-    p.add_argument("command", choices=("up", "down", "status", "pitr", "failover"))
+    p.add_argument("command", choices=("suite", "up", "down", "status", "pitr", "failover"))
     p.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     p.add_argument("--stages", choices=("db", "all"), default="all", help="up: the database alone, or all")
     p.add_argument("--faults", default="", help="failover: comma-separated fault names (default: all)")
     p.add_argument("--rate", type=float, default=30.0, help="failover: commands per second")
     args = p.parse_args(argv)
     workdir: Path = args.workdir.resolve()
+    if args.command == "suite":
+        return suite(workdir, args.rate)
     if args.command == "up":
         up(workdir, args.stages)
     elif args.command == "down":
