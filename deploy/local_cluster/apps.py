@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 from deploy.local_cluster import database
-from deploy.local_cluster.messaging import CLIENT_PORT, password_variables
+from deploy.local_cluster.messaging import CLIENT_PORT, configure
 from deploy.local_cluster.netns import APP_HOSTS, DB_HOSTS, Host, Processes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,10 +100,10 @@ def prepare(workdir: Path) -> dict[str, str]:
     )  # fmt: skip
     token = run_jixiao(env, "token", "issue", "--tenant", TENANT, "--user", "load", "--roles", "preparer")
     secrets["TOKEN"] = token.strip()
-    accounts = workdir / "nats" / "accounts.conf"
-    accounts.parent.mkdir(parents=True, exist_ok=True)
-    run_jixiao(env, "nats", "config", "--out", str(accounts), "--port", str(CLIENT_PORT))
-    for variable in password_variables(accounts.read_text()):
+    secrets["JIXIAO_NATS_PASSWORD_ROUTE"] = random.token_hex(16)  # the generator writes it into routes
+    for variable in configure(
+        run_jixiao, {**env, "JIXIAO_NATS_PASSWORD_ROUTE": secrets["JIXIAO_NATS_PASSWORD_ROUTE"]}, workdir
+    ):
         secrets.setdefault(variable, random.token_hex(16))
     (folder / "secrets.json").write_text(json.dumps(secrets, indent=1))
     (folder / "secrets.json").chmod(0o600)

@@ -1,8 +1,9 @@
 """Three nats-server processes (one per database host) in one cluster with JetStream.
 
-The accounts and users come from ``jixiao nats config`` (deploy/nats/README.md); each server's
-file is that output with its own ``server_name``, address, ``cluster`` block (routes to the other
-two) and JetStream store. Passwords are environment variables, read by nats-server at start.
+Each server's file is ``jixiao nats config`` output (deploy/nats/README.md) with the cluster
+options: the accounts and users, its ``server_name``, a ``cluster`` block routing to the other two,
+its JetStream store and HTTP monitoring. Passwords are environment variables, read by nats-server
+at start (the route password is also written into the route URLs: the file is mode 600).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from deploy.local_cluster.netns import DB_HOSTS, Host, Processes
@@ -28,26 +30,28 @@ def nats_server() -> str:
     return str(found)
 
 
-def server_conf(accounts: str, host: Host, store: Path) -> str:
-    """The generated configuration, made this server's: name, address, routes, store."""
-    routes = [f"nats-route://{h.address}:{ROUTE_PORT}" for h in DB_HOSTS if h != host]
-    cluster = {"name": "jixiao", "listen": f"{host.address}:{ROUTE_PORT}", "routes": routes}
-    own = (
-        f'"server_name": "nats-{host.short}",\n'
-        f'"listen": "{host.address}:{CLIENT_PORT}",\n'
-        f'"http": "{host.address}:{MONITOR_PORT}",\n'
-        f'"cluster": {json.dumps(cluster)},\n'
-        f'"jetstream": {json.dumps({"store_dir": str(store)})},\n'
-    )
-    text = re.sub(r'^\s*"listen": "[^"]*",\n', "", accounts, count=1, flags=re.MULTILINE)
-    text = re.sub(
-        r'^\s*"jetstream": \{\s*"store_dir": "[^"]*"\s*\},\n', "", text, count=1, flags=re.MULTILINE
-    )
-    return text.replace("{\n", "{\n" + own, 1)
+def configure(run_jixiao: Callable[..., str], env: dict[str, str], workdir: Path) -> list[str]:
+    """Each server's file from the platform's own generator (``jixiao nats config`` with its
+    cluster options: name, routes to the other two with the route user's password, monitoring);
+    returns the password variables the servers read from their environment."""
+    variables: set[str] = set()
+    for host in DB_HOSTS:
+        folder = workdir / "nats" / host.short
+        (folder / "jetstream").mkdir(parents=True, exist_ok=True)
+        routes = [
+            arg for h in DB_HOSTS if h != host for arg in ("--route", f"nats://{h.address}:{ROUTE_PORT}")
+        ]
+        run_jixiao(
+            env, "nats", "config", "--out", str(folder / "nats.conf"), "--store-dir", str(folder / "jetstream"),
+            "--port", str(CLIENT_PORT), "--monitor-port", str(MONITOR_PORT), "--server-name", f"nats-{host.short}",
+            "--cluster-name", "jixiao", "--cluster-port", str(ROUTE_PORT), *routes,
+        )  # fmt: skip
+        variables |= set(password_variables((folder / "nats.conf").read_text()))
+    return sorted(variables)
 
 
-def password_variables(accounts: str) -> list[str]:
-    return sorted(set(re.findall(r"\$(JIXIAO_NATS_PASSWORD_[A-Z0-9_]+)", accounts)))
+def password_variables(config: str) -> list[str]:
+    return sorted(set(re.findall(r"\$(JIXIAO_NATS_PASSWORD_[A-Z0-9_]+)", config)))
 
 
 def start_server(procs: Processes, workdir: Path, host: Host, passwords: dict[str, str]) -> None:
@@ -56,11 +60,6 @@ def start_server(procs: Processes, workdir: Path, host: Host, passwords: dict[st
 
 
 def start(procs: Processes, workdir: Path, secrets: dict[str, str]) -> None:
-    accounts = (workdir / "nats" / "accounts.conf").read_text()
-    for h in DB_HOSTS:
-        store = workdir / "nats" / h.short / "jetstream"
-        store.mkdir(parents=True, exist_ok=True)
-        (workdir / "nats" / h.short / "nats.conf").write_text(server_conf(accounts, h, store))
     passwords = {k: v for k, v in secrets.items() if k.startswith("JIXIAO_NATS_PASSWORD_")}
     for h in DB_HOSTS:
         start_server(procs, workdir, h, passwords)

@@ -57,7 +57,13 @@ def province_topology(args: Namespace) -> Topology:
     if args.national_url:
         national = National(args.national_url, args.province, _secret(leaf_user(args.province)))
     domain = args.domain or (f"p{args.province}" if args.province else None)
-    return Topology(server_name=args.server_name, domain=domain, cluster=cluster, national=national)
+    return Topology(
+        server_name=args.server_name,
+        domain=domain,
+        cluster=cluster,
+        national=national,
+        monitor_port=args.monitor_port,
+    )
 
 
 def _write(text: str, out: Path | None, secret: bool, what: str) -> None:

@@ -80,6 +80,7 @@ class Topology:
     national: National | None = None
     leaf_port: int | None = None  # the national server: where provinces connect
     provinces: tuple[str, ...] = field(default_factory=tuple)  # the national server: who may
+    monitor_port: int | None = None  # nats-server's HTTP monitoring (/healthz, /jsz) for probes
 
     @property
     def holds_secret(self) -> bool:
@@ -112,6 +113,8 @@ def apply(config: dict[str, Any], topology: Topology, password: Password, host: 
     if topology.server_name:
         out["server_name"] = topology.server_name
     out |= config
+    if topology.monitor_port is not None:
+        out["http"] = f"{host}:{topology.monitor_port}"
     if topology.domain:
         out["jetstream"] = {**config["jetstream"], "domain": topology.domain}
     if topology.cluster is not None:
