@@ -67,6 +67,17 @@ def test_a_cluster_member_has_a_name_routes_with_credentials_and_route_auth(tmp_
     assert checked.returncode == 0, checked.stderr
 
 
+def test_a_member_may_open_its_monitoring_port_for_probes(tmp_path: Path) -> None:
+    topology = Topology(server_name="n1", cluster=member().cluster, monitor_port=8222)
+    text = configuration(TENANTS, password_variable, topology, store_dir=str(tmp_path / "js"), host="0.0.0.0")
+    assert parsed(text)["http"] == "0.0.0.0:8222"
+    assert "http" not in parsed(
+        configuration(TENANTS, password_variable, member(), store_dir="/d", host="0.0.0.0")
+    )
+    checked = valid(tmp_path, text)
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_the_real_server_refuses_a_cluster_member_without_its_password_variable(tmp_path: Path) -> None:
     text = configuration(TENANTS, password_variable, member(), store_dir="/data/js")
     conf = tmp_path / "nats.conf"
@@ -121,7 +132,7 @@ def test_the_national_server_config_from_the_cli(tmp_path: Path) -> None:
 
 def options(**given: Any) -> Namespace:
     base = {"server_name": None, "cluster_name": None, "cluster_port": 6222, "route": []}
-    return Namespace(**(base | {"province": None, "domain": None, "national_url": None} | given))
+    return Namespace(**(base | {"province": None, "domain": None, "national_url": None, "monitor_port": None} | given))
 
 
 def test_cluster_and_national_options_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
