@@ -100,7 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     nco.add_argument("--province", default=None, help="本省代码（JetStream 域 p<代码>，叶节点用户）")
     nco.add_argument("--domain", default=None, help="JetStream 域（默认 p<省代码>）")
     nco.add_argument("--national-url", default=None, help="国家级服务器叶节点地址 nats://主机:7422")
-    nco.add_argument("--monitor-port", type=int, default=None, help="HTTP 监控端口（/healthz、/jsz），如 8222")
+    nco.add_argument(
+        "--monitor-port", type=int, default=None, help="HTTP 监控端口（/healthz、/jsz），如 8222"
+    )
     nnc = ncs.add_parser("national-config", help="国家级服务器配置（各省以叶节点接入）")
     nnc.add_argument("--province", action="append", required=True, help="省级代码（可重复）")
     nnc.add_argument("--out", type=Path, default=None)

@@ -29,14 +29,14 @@ from services.relay.topology import (
     leaf_user,
 )
 from services.runtime.services import running_services
-from services.runtime.settings import Settings
+from services.runtime.settings import Settings, nats_password
 
 
 def _secret(user: str) -> str:
     """A password that must be written into a URL (a route, a leaf remote): from the environment
     variable the receiving server reads it from too."""
     name = password_variable(user).lstrip("$")
-    value = os.environ.get(name, "")
+    value = nats_password(name)
     if not value:
         raise DomainError(f"请设置环境变量 {name}（写入路由或叶节点连接地址的密码）")
     return value
@@ -120,7 +120,7 @@ def cmd_national_config(args: Namespace) -> int:
 def cmd_national_streams(args: Namespace) -> int:
     """Create or update each province's national stream on the national server (``NATS_URL``)."""
     provinces = parse_provinces(args.province)
-    url = os.environ.get("NATS_URL", "")
+    url = Settings.from_env().nats_url or ""
     if not url:
         raise DomainError("请设置 NATS_URL（国家级 NATS 服务器，平台用户）")
 

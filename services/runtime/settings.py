@@ -157,6 +157,15 @@ class Settings:
         return replace(self, database_url=database_url)
 
 
+def nats_password(variable: str, environ: Mapping[str, str] | None = None) -> str:
+    """A NATS password that must be written into a URL (a route, a leaf remote), from the same
+    ``JIXIAO_NATS_PASSWORD_<USER>`` variable the receiving nats-server reads it from ("" when unset).
+    Not a setting of the platform's own processes, so not in ``VARIABLES``."""
+    if not variable.startswith("JIXIAO_NATS_PASSWORD_"):
+        raise ValueError(variable)
+    return (os.environ if environ is None else environ).get(variable, "")
+
+
 # every variable read above (the README's table and tests/unit/test_settings.py compare against it)
 VARIABLES = (
     "DATABASE_URL",
