@@ -132,7 +132,9 @@ def test_the_national_server_config_from_the_cli(tmp_path: Path) -> None:
 
 def options(**given: Any) -> Namespace:
     base = {"server_name": None, "cluster_name": None, "cluster_port": 6222, "route": []}
-    return Namespace(**(base | {"province": None, "domain": None, "national_url": None, "monitor_port": None} | given))
+    return Namespace(
+        **(base | {"province": None, "domain": None, "national_url": None, "monitor_port": None} | given)
+    )
 
 
 def test_cluster_and_national_options_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
