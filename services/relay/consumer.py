@@ -50,7 +50,7 @@ async def consume(
         while not should_stop():
             try:
                 msgs = await sub.fetch(batch=batch, timeout=1.0)
-            except nats.errors.TimeoutError:
+            except TimeoutError:  # nats-py raises its own subclass, or asyncio's (= TimeoutError) when the deadline passes first
                 continue
             for msg in msgs:
                 await handle(decode(msg.data))

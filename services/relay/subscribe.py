@@ -120,7 +120,7 @@ async def subscribe(
             while not should_stop() and (count is None or emitted < count):
                 try:
                     msgs = await sub.fetch(batch=256, timeout=0.5)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats-py's subclass, or asyncio's when the deadline passes first
                     continue
                 for msg in msgs:
                     if start is not None and int((msg.headers or {}).get(POSITION, 0)) < start:
