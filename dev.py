@@ -95,14 +95,17 @@ def test(extra: list[str]) -> int:
 
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
-    if command not in ("up", "test", "bench"):
+    if command not in ("up", "test", "bench", "scale", "soak"):
         print(__doc__)
         return 2
     ensure_installed()
     if command == "up":
         return run(BIN / "jixiao", "up", *rest)
     if command == "bench":
-        return run(BIN / "python", "-m", "pytest", "-m", "benchmark", "tests/benchmarks", "-s", "-q", *rest)
+        only = "benchmark and not scale and not soak"  # the long ones have commands of their own
+        return run(BIN / "python", "-m", "pytest", "-m", only, "tests/benchmarks", "-s", "-q", *rest)
+    if command in ("scale", "soak"):  # docs/benchmarks: JIXIAO_SCALE_EVENTS, JIXIAO_SOAK_SECONDS
+        return run(BIN / "python", "-m", "pytest", "-m", command, "tests/benchmarks", "-s", "-q", *rest)
     return test(rest)
 
 
