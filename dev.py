@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap: ``python3 dev.py up`` starts the platform, ``python3 dev.py test`` runs every check.
+``python3 dev.py bench`` runs the benchmarks but the long two: ``python3 dev.py scale`` (10 million
+events) and ``python3 dev.py soak`` (the API's memory for 30 minutes).
 
 Needs only Python ≥ 3.11. Creates ``.venv`` and installs the project into it (again only
 when pyproject.toml changed), then runs the command inside it.

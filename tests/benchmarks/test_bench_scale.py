@@ -9,8 +9,8 @@ copied with COPY (``bulkfill.py``). Figures, each a ratio within the run:
 
 1. Deductions over HTTP (the API in JIXIAO_BENCH_WORKERS processes), paced at 200/s for 20 s on
    128 draft evaluations spread over the bureaus, in a database of ~10,000 events and in one of
-   the full size, set up alike; measured small, large, small, large (the machine is shared: a
-   drift in its load falls on both) and compared by the median of each. Goal: p99 at the full
+   the full size, set up alike; measured small, large, small, large, small, large (the machine is
+   shared: a drift in its load falls on both) and compared by the median of each. Goal: p99 at the full
    size ≤ 2× the p99 at 10,000 (a B-tree a level deeper and pages out of the cache may cost some;
    a cost growing with the log would show as a multiple).
 2. The scorecards projection rebuilt from zero (one process) at a tenth, a fifth and two fifths of
@@ -50,6 +50,7 @@ TARGETS = 128  # draft evaluations taking the deductions (a multiple of CONNECTI
 CONNECTIONS = 8
 PACE = 200  # deductions per second
 SECONDS = 20
+ROUNDS = 3  # latency runs on each database, alternating; their median is compared
 PROJECTION = "scorecards"
 REBUILD_AT = sorted(
     {max(SMALL * 2, EVENTS // 10), max(SMALL * 4, EVENTS // 5), max(SMALL * 8, 2 * EVENTS // 5)}
@@ -178,9 +179,9 @@ def scale(small_url: str, url: str) -> None:
         f"filled to {rows:,} events in {fill_seconds:.0f} s of COPY; stored {size_bytes / 2**30:.2f} GiB = "
         f"{size_bytes / rows:,.0f} bytes/event (table, primary key, position index, TOAST)"
     )
-    # small, large, small, large: a drift in the shared machine's load falls on both alike
+    # small, large, small, large, …: a drift in the shared machine's load falls on both alike
     runs: dict[str, list[dict[str, Any]]] = {"small": [], "large": []}
-    for round_ in (1, 2):
+    for round_ in range(1, ROUNDS + 1):
         runs["small"].append(latency(small_url, small_targets, f"A{round_}."))
         runs["large"].append(latency(url, targets, f"B{round_}."))
     for name, at in (("small", small_at), ("large", full_at)):
