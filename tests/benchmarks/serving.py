@@ -48,6 +48,12 @@ def load(port: int, seconds: float, rate_: float, connections: int, requests: li
     return result
 
 
+def listeners(port: int) -> int:
+    """Sockets listening on ``port`` (one a worker: SO_REUSEPORT), from Linux's /proc/net/tcp."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for r in rows if r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A")
+
+
 @contextmanager
 def serving(database_url: str, secret: str) -> Iterator[int]:
     """A server on a free loopback port with the benchmark's baseline endpoints; its port."""
@@ -79,6 +85,11 @@ def server(database_url: str, secret: str, extra: dict[str, str] | None = None) 
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline and server.poll() is None, "server did not start"
+            time.sleep(0.2)
+        # the first worker answers before the others listen: connections opened then all went to
+        # it (the soak saw its second worker idle), so wait for every worker's listening socket
+        while listeners(port) < WORKERS:
+            assert time.monotonic() < deadline and server.poll() is None, "a worker did not start"
             time.sleep(0.2)
         yield port, server.pid
     finally:
