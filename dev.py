@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Bootstrap: ``python3 dev.py up`` starts the platform, ``python3 dev.py test`` runs every check.
-
-Also: ``python3 dev.py bench`` (benchmarks), ``python3 dev.py cluster [suite|up|pitr|failover|status|down]``
-(the local multi-host cluster and its failover suite, as root: ``deploy/local_cluster/README.md``).
+``python3 dev.py bench`` runs the benchmarks but the long two: ``python3 dev.py scale`` (10 million
+events) and ``python3 dev.py soak`` (the API's memory for 30 minutes).
+``python3 dev.py cluster [suite|up|pitr|failover|status|down]``: the local multi-host cluster and its
+failover suite, as root (``deploy/local_cluster/README.md``).
 
 Needs only Python ≥ 3.11. Creates ``.venv`` and installs the project into it (again only
 when pyproject.toml changed), then runs the command inside it.
@@ -98,7 +99,7 @@ def test(extra: list[str]) -> int:
 
 def main() -> int:
     command, *rest = sys.argv[1:] or ["help"]
-    if command not in ("up", "test", "bench", "cluster"):
+    if command not in ("up", "test", "bench", "scale", "soak", "cluster"):
         print(__doc__)
         return 2
     ensure_installed()
@@ -107,7 +108,10 @@ def main() -> int:
     if command == "cluster":  # deploy/local_cluster/README.md: root, about 10 minutes, not part of `test`
         return run(BIN / "python", "-m", "deploy.local_cluster", *(rest or ["suite"]))
     if command == "bench":
-        return run(BIN / "python", "-m", "pytest", "-m", "benchmark", "tests/benchmarks", "-s", "-q", *rest)
+        only = "benchmark and not scale and not soak"  # the long ones have commands of their own
+        return run(BIN / "python", "-m", "pytest", "-m", only, "tests/benchmarks", "-s", "-q", *rest)
+    if command in ("scale", "soak"):  # docs/read-side.md: JIXIAO_SCALE_EVENTS, JIXIAO_SOAK_SECONDS
+        return run(BIN / "python", "-m", "pytest", "-m", command, "tests/benchmarks", "-s", "-q", *rest)
     return test(rest)
 
 

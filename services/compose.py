@@ -40,6 +40,7 @@ from services.app.credentials import CREATE_SQL as CREDENTIALS_SQL
 from services.app.credentials import HASHER, PostgresCredentials
 from services.app.personal import CREATE_SQL as PERSON_KEYS_SQL
 from services.app.personal import Personal, PostgresKeyStore
+from services.app.tree import TenantTree
 from services.eventlog.memory import InMemoryEventLog
 from services.eventlog.postgres import PostgresEventLog
 from services.evidence.config import evidence_of
@@ -70,13 +71,19 @@ def install(database_url: str, settings: Settings | None = None) -> None:
 
 
 def build_application(
-    database_url: str, *, pool_size: int = 5, serving: bool = False, cache_size: int = 0
+    database_url: str,
+    *,
+    pool_size: int = 5,
+    serving: bool = False,
+    cache_size: int = 0,
+    tenants_cached: int = TenantTree.SIZE,
 ) -> JixiaoApplication:
     """The application on PostgreSQL. ``serving``: a long-running server (snapshots written in
     the background; the group commit itself starts with ``UnitOfWork.serve`` on its loop).
-    ``cache_size``: aggregates a long script keeps between its commands (a bulk load)."""
+    ``cache_size``: aggregates a long script keeps between its commands (a bulk load);
+    ``tenants_cached``: bureaus' lineages kept for authorizing (``services/app/tree.py``)."""
     log = PostgresEventLog(database_url, pool_size=pool_size, background_snapshots=serving)
-    return JixiaoApplication(log, cache_size=cache_size)
+    return JixiaoApplication(log, cache_size=cache_size, tenants_cached=tenants_cached)
 
 
 def build_accounts(
@@ -99,14 +106,17 @@ def projector(settings: Settings, database_url: str, name: str) -> Projector:
 
 
 def build_platform(
-    settings: Settings, database_url: str, *, pool_size: int = 8, command_cache: int = 2000
+    settings: Settings, database_url: str, *, pool_size: int = 8, command_cache: int | None = None
 ) -> Platform:
     """The API's parts. No aggregate cache of the library's: an aggregate loads from its newest
     snapshot and the events after it (under 100), where a cold cache replayed the whole log in
     a worker thread while holding the GIL (74 ms for 2,800 events, measured); commands keep a
-    cache of their own (``services/app/writes.py``)."""
+    cache of their own (``services/app/writes.py``), bounded by the settings' ``cache_*``
+    (``command_cache`` overrides its number of aggregates)."""
     logging.getLogger("jixiao.api.access").setLevel(logging.INFO if settings.access_log else logging.WARNING)
-    app = build_application(database_url, pool_size=pool_size, serving=True)
+    app = build_application(
+        database_url, pool_size=pool_size, serving=True, tenants_cached=settings.cache_tenants
+    )
 
     def as_reader(conn: Connection[Any]) -> None:
         conn.execute(f"SET ROLE {READER_ROLE}")
@@ -131,7 +141,8 @@ def build_platform(
         limiter=RateLimiter(settings.rate_limit, burst=max(1, int(settings.rate_limit * 2))),
         metrics=Metrics(NAMES),
         scope_key=scope_key,
-        command_cache=command_cache,
+        command_cache=settings.cache_aggregates if command_cache is None else command_cache,
+        cache_events=settings.cache_events,
         accounts=Accounts(app, PostgresCredentials(read_pool), Personal(PostgresKeyStore(read_pool))),
         evidence=evidence_of(settings),
     )

@@ -64,7 +64,8 @@ class Platform:
     limiter: RateLimiter
     metrics: Metrics
     scope_key: ScopeKey
-    command_cache: int = 2000
+    command_cache: int = 2000  # aggregates the command cache keeps (settings: JIXIAO_CACHE_*)
+    cache_events: int | None = 100_000  # events folded into them, at most
 
     accounts: Accounts | None = None
     evidence: Evidence | None = None  # 佐证材料: the object store and limits (services/evidence)
@@ -79,7 +80,9 @@ class Platform:
     async def start(self) -> None:
         """On the server's event loop: the group commit runs there (``UnitOfWork.serve``), and the
         revocations are followed from the access read model, once a second."""
-        self.app.serve(command_cache=self.command_cache, loop=asyncio.get_running_loop())
+        self.app.serve(
+            command_cache=self.command_cache, cache_events=self.cache_events, loop=asyncio.get_running_loop()
+        )
         self._follower = asyncio.get_running_loop().create_task(self.follow_revocations())
 
     def read_revocations(self) -> None:

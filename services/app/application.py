@@ -91,9 +91,9 @@ LABELS: dict[type[Any], str] = {
 class JixiaoApplication(
     Cycle, Rectifying, Results, Disclosure, Reporting, EvidenceCommands, Department, Engaging, UnitOfWork
 ):
-    def __init__(self, log: EventLog, *, cache_size: int = 0) -> None:
+    def __init__(self, log: EventLog, *, cache_size: int = 0, tenants_cached: int = TenantTree.SIZE) -> None:
         super().__init__(log, LABELS, cache_size=cache_size)
-        self.tree = TenantTree(log)
+        self.tree = TenantTree(log, tenants_cached)
 
     # ---- running commands ------------------------------------------------------------------
     def authorize(self, caller: Caller, action: str, target: Target | None) -> Role:

@@ -74,15 +74,24 @@ class UnitOfWork:
         return await asyncio.get_running_loop().run_in_executor(self._io, functools.partial(fn, *args))
 
     # ---- serving ----------------------------------------------------------------------------
-    def serve(self, *, command_cache: int = 2000, loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def serve(
+        self,
+        *,
+        command_cache: int = 2000,
+        cache_events: int | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         """Tune for a long-running server: group commit and the command cache
-        (``services/app/writes.py``). ``loop``, given from inside it (an ASGI server's start-up),
+        (``services/app/writes.py``; ``command_cache`` aggregates holding at most ``cache_events``
+        events between them). ``loop``, given from inside it (an ASGI server's start-up),
         runs the group commit on that event loop; otherwise it gets a loop in a thread of its
         own. Either way every ``change`` runs on the group commit's loop."""
         if self.committer is None:
             self.committer = GroupCommitter(self.log.append_group, closing=self.log.aclose, loop=loop)
             if self.commands is None:
-                self.commands = CommandCache(command_cache)  # 0 keeps nothing: every command loads
+                self.commands = CommandCache(
+                    command_cache, events=cache_events
+                )  # 0 keeps nothing: every command loads
 
     async def stop_serving(self) -> None:
         """On the group commit's loop, before it stops: record what is queued, then stop."""

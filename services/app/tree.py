@@ -1,27 +1,29 @@
 """The tenant tree as the policy needs it: a bureau's ancestors, read from the event log.
 
-A tenant's parent never changes once registered, so a lineage read once is kept for the
-process's life (one entry per bureau: a province has a few hundred). ``learn``, run on a worker
+A tenant's parent never changes once registered, so a lineage read once is kept (one entry per
+bureau: a province has a few hundred, a country some thousands), the least recently used
+forgotten beyond ``size`` (``JIXIAO_CACHE_TENANTS``): a forgotten one is read from the log again. ``learn``, run on a worker
 thread, reads a lineage not known yet, so that ``relation`` never blocks an event loop.
 """
 
 from __future__ import annotations
 
 import contextlib
-import threading
 
 from domain.errors import NotFound
 from domain.ids import tenant_id
 from domain.tenants import Tenant
+from services.app.lru import Lru
 from services.app.policy import PLATFORM, Relation
 from services.eventlog.port import EventLog, NotInLog
 
 
 class TenantTree:
-    def __init__(self, log: EventLog) -> None:
+    SIZE = 10_000
+
+    def __init__(self, log: EventLog, size: int = SIZE) -> None:
         self._log = log
-        self._lineage: dict[str, tuple[str, ...]] = {}
-        self._lock = threading.Lock()
+        self.lineages: Lru[str, tuple[str, ...]] = Lru(size)
 
     def tenant(self, code: str) -> Tenant:
         try:
@@ -34,7 +36,7 @@ class TenantTree:
 
     def lineage(self, code: str) -> tuple[str, ...]:
         """The tenant and its ancestors, nearest first (``NotFound`` if it does not exist)."""
-        found = self._lineage.get(code)
+        found = self.lineages.get(code)
         if found is None:
             chain: list[str] = []
             current: str | None = code
@@ -42,13 +44,12 @@ class TenantTree:
                 chain.append(current)
                 current = self.tenant(current).parent
             found = tuple(chain)
-            with self._lock:
-                self._lineage[code] = found
+            self.lineages.put(code, found)
         return found
 
     def known(self, caller_tenant: str, tenant: str) -> bool:
         """Whether ``relation`` can answer without reading the log."""
-        return tenant == caller_tenant or tenant in self._lineage
+        return tenant == caller_tenant or tenant in self.lineages
 
     def learn(self, caller_tenant: str, tenant: str) -> None:
         """Read a lineage ``relation`` will need (blocking: call it off the event loop)."""

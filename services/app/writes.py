@@ -36,7 +36,6 @@ import asyncio
 import concurrent.futures
 import copy
 import threading
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
@@ -44,6 +43,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from services.app.lru import Lru
 from services.eventlog.background import drain
 
 
@@ -204,14 +204,14 @@ def _settle(
 
 
 class CommandCache:
-    """The last saved state of recently changed aggregates (see the module's docstring)."""
+    """The last saved state of recently changed aggregates (see the module's docstring), bounded
+    by ``size`` aggregates and ``events`` events folded into them (``services/app/lru.py``;
+    settings ``JIXIAO_CACHE_AGGREGATES``, ``JIXIAO_CACHE_EVENTS``)."""
 
     STRIPES = 256
 
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[UUID, Aggregate] = OrderedDict()
+    def __init__(self, size: int, *, events: int | None = None) -> None:
+        self.entries: Lru[UUID, Aggregate] = Lru(size, weight=events)
         self._turns = [asyncio.Lock() for _ in range(self.STRIPES)]
 
     def turn(self, aggregate_id: UUID) -> asyncio.Lock:
@@ -222,21 +222,12 @@ class CommandCache:
 
     def copy(self, aggregate_id: UUID) -> Any:
         """A private copy of the entry, or None."""
-        with self._lock:
-            entry = self._entries.get(aggregate_id)
-            if entry is None:
-                return None
-            self._entries.move_to_end(aggregate_id)
-        return copy.deepcopy(entry)
+        entry = self.entries.get(aggregate_id)
+        return None if entry is None else copy.deepcopy(entry)
 
     def put(self, aggregate: Aggregate) -> None:
-        entry = copy.deepcopy(aggregate)  # the caller keeps its object; the entry stays untouched
-        with self._lock:
-            self._entries[aggregate.id] = entry
-            self._entries.move_to_end(aggregate.id)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+        # the caller keeps its object; the entry stays untouched. Its weight: the events it folds
+        self.entries.put(aggregate.id, copy.deepcopy(aggregate), max(1, aggregate.version))
 
     def drop(self, aggregate_id: UUID) -> None:
-        with self._lock:
-            self._entries.pop(aggregate_id, None)
+        self.entries.pop(aggregate_id)

@@ -48,9 +48,22 @@ def load(port: int, seconds: float, rate_: float, connections: int, requests: li
     return result
 
 
+def listeners(port: int) -> int:
+    """Sockets listening on ``port`` (one a worker: SO_REUSEPORT), from Linux's /proc/net/tcp."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for r in rows if r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A")
+
+
 @contextmanager
 def serving(database_url: str, secret: str) -> Iterator[int]:
     """A server on a free loopback port with the benchmark's baseline endpoints; its port."""
+    with server(database_url, secret) as (port, _):
+        yield port
+
+
+@contextmanager
+def server(database_url: str, secret: str, extra: dict[str, str] | None = None) -> Iterator[tuple[int, int]]:
+    """``serving``, with more environment; its port and the process id of its parent process."""
     port = free_port()
     env = {
         **os.environ,
@@ -59,6 +72,7 @@ def serving(database_url: str, secret: str) -> Iterator[int]:
         "JIXIAO_RATE_LIMIT": "0",
         "JIXIAO_ACCESS_LOG": "0",
         "JIXIAO_BENCH_ENDPOINTS": "1",
+        **(extra or {}),
     }
     command = [sys.executable, "-m", "services.commands.serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen([*command, "--workers", str(WORKERS)], cwd=ROOT, env=env)
@@ -72,7 +86,12 @@ def serving(database_url: str, secret: str) -> Iterator[int]:
                 pass
             assert time.monotonic() < deadline and server.poll() is None, "server did not start"
             time.sleep(0.2)
-        yield port
+        # the first worker answers before the others listen: connections opened then all went to
+        # it (the soak saw its second worker idle), so wait for every worker's listening socket
+        while listeners(port) < WORKERS:
+            assert time.monotonic() < deadline and server.poll() is None, "a worker did not start"
+            time.sleep(0.2)
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(timeout=20)
