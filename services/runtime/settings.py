@@ -88,7 +88,7 @@ class Settings:
     # (services/app/lru.py): aggregates the command cache keeps, the events folded into them
     # (≈1 KB of memory each for an evaluation's deductions), bureaus' lineages
     cache_aggregates: int = 2000
-    cache_events: int = 100_000
+    cache_events: int = 50_000
     cache_tenants: int = 10_000
     bench_endpoints: bool = False  # the benchmark's baseline endpoint (never in production)
     oidc_issuer: str | None = None  # single sign-on: the provider's issuer URL (discovery)
@@ -130,7 +130,7 @@ class Settings:
             log_format=_choice(env, "JIXIAO_LOG_FORMAT", LOG_FORMATS),
             rebuild_workers=_int(env, "JIXIAO_REBUILD_WORKERS", default_rebuild_workers(), high=64),
             cache_aggregates=_int(env, "JIXIAO_CACHE_AGGREGATES", 2000, low=0, high=10_000_000),
-            cache_events=_int(env, "JIXIAO_CACHE_EVENTS", 100_000, low=0, high=1_000_000_000),
+            cache_events=_int(env, "JIXIAO_CACHE_EVENTS", 50_000, low=0, high=1_000_000_000),
             cache_tenants=_int(env, "JIXIAO_CACHE_TENANTS", 10_000, low=0, high=10_000_000),
             bench_endpoints=env.get("JIXIAO_BENCH_ENDPOINTS") == "1",
             oidc_issuer=(env.get("JIXIAO_OIDC_ISSUER") or "").rstrip("/") or None,
